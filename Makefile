@@ -1,0 +1,47 @@
+# lindung: two commands. `make run` serves the demo; `make test` runs every check.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SHARED := $(abspath ../shared)
+HISTORY := $(SHARED)/data/regions/kode_wilayah_historis.csv
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install run test lint test-sqlite test-postgres bench system-packages clean
+
+$(STAMP): pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# PostgreSQL server binaries for the test run (Debian's package); nothing else comes from apt.
+system-packages:
+	@scripts/ensure-postgres.sh
+
+run: install
+	$(BIN)/lindung init $(if $(wildcard $(HISTORY)),--history $(HISTORY))
+	$(BIN)/lindung demo
+	$(BIN)/lindung serve --host $(HOST) --port $(PORT)
+
+lint: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy src
+	$(BIN)/lint-imports
+
+test-sqlite: install
+	$(BIN)/pytest
+
+test-postgres: install system-packages
+	scripts/with-postgres.sh $(BIN)/pytest
+
+test: lint test-sqlite test-postgres
+
+bench: install system-packages
+	scripts/with-postgres.sh $(BIN)/python bench/roster_import.py $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) lindung.sqlite3*

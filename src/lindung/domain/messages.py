@@ -1,0 +1,177 @@
+"""Every problem lindung reports, by code, in Bahasa Indonesia and English.
+
+Messages are templates; `{value}` is the submitted value and `{detail}` a rule-specific fact
+(the first row of a duplicate, the date inside a NIK). A code never changes meaning.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+Lang = Literal["id", "en"]
+Severity = Literal["error", "warning"]
+
+CATALOGUE: dict[str, tuple[str, str]] = {
+    # NIK (DESIGN.md §3)
+    "NIK_FORMAT": (
+        "NIK harus 16 digit angka (0-9); yang tertulis berisi {detail}.",
+        "A NIK must be 16 digits (0-9); this one has {detail}.",
+    ),
+    "NIK_UNICODE_DIGIT": (
+        "NIK berisi angka non-ASCII (mis. angka Arab atau lebar penuh); ketik ulang dengan angka 0-9.",
+        "The NIK contains non-ASCII digits (e.g. Arabic-Indic or full-width); retype it with 0-9.",
+    ),
+    "NIK_EXCEL_SCIENTIFIC": (
+        "NIK telah dirusak Excel menjadi notasi ilmiah ({value}); digit aslinya hilang. Format kolom NIK "
+        "sebagai Teks (atau awali dengan tanda petik ') lalu ketik ulang NIK dari KTP.",
+        "Excel turned this NIK into scientific notation ({value}) and its digits are lost. Format the NIK "
+        "column as Text (or start it with an apostrophe ') and retype the NIK from the ID card.",
+    ),
+    "NIK_EXCEL_NUMBER": (
+        "NIK tersimpan sebagai angka; Excel hanya menyimpan 15 digit sehingga digit terakhir bisa berubah. "
+        "Format kolom NIK sebagai Teks (atau awali dengan tanda petik ') lalu ketik ulang NIK dari KTP.",
+        "The NIK is stored as a number; Excel keeps only 15 digits, so the last digit may have changed. "
+        "Format the NIK column as Text (or start it with an apostrophe ') and retype the NIK from the ID card.",
+    ),
+    "NIK_PROVINCE": (
+        "Kode provinsi {detail} pada NIK tidak dikenal.",
+        "Province code {detail} in the NIK is unknown.",
+    ),
+    "NIK_DATE": (
+        "Tanggal lahir pada NIK ({detail}) tidak mungkin (perempuan: tanggal ditambah 40).",
+        "The birth date in the NIK ({detail}) is impossible (women: day plus 40).",
+    ),
+    "NIK_DATE_FUTURE": (
+        "Tanggal lahir pada NIK ({detail}) ada di masa depan.",
+        "The birth date in the NIK ({detail}) is in the future.",
+    ),
+    "NIK_SERIAL": (
+        "Nomor urut NIK (4 digit terakhir) tidak boleh 0000.",
+        "The NIK serial (last 4 digits) cannot be 0000.",
+    ),
+    "NIK_REGION_UNKNOWN": (
+        "Kode wilayah {detail} pada NIK tidak ada dalam data Kemendagri; periksa kembali NIK.",
+        "Region code {detail} in the NIK is not in the Kemendagri data; check the NIK.",
+    ),
+    "NIK_REGION_RETIRED": (
+        "Kode wilayah {detail} pada NIK sudah tidak berlaku (NIK tetap memakai kode saat diterbitkan, "
+        "mis. sebelum pemekaran).",
+        "Region code {detail} in the NIK is no longer in use (a NIK keeps the code it was issued with, "
+        "e.g. before a region split).",
+    ),
+    "NIK_AGE": (
+        "Menurut NIK, usia pekerja {detail} tahun (di luar 15-70 tahun).",
+        "According to the NIK the worker is {detail} years old (outside 15-70).",
+    ),
+    # Roster rows
+    "REQUIRED": ("Kolom ini wajib diisi.", "This column is required."),
+    "DUPLICATE_NIK": (
+        "NIK yang sama sudah ada di baris {detail} berkas ini.",
+        "The same NIK already appears in row {detail} of this file.",
+    ),
+    "OTHER_UNIT": (
+        "Pekerja ini masih aktif di unit {detail} pada Pemda yang sama. Jika ini mutasi, isi kolom "
+        "Mutasi dengan \"Ya\".",
+        "This worker is still active in unit {detail} of the same employer. If this is a transfer, put "
+        "\"Ya\" in the Mutasi column.",
+    ),
+    "BIRTH_DATE_MISMATCH": (
+        "Tanggal lahir {value} berbeda dengan tanggal lahir pada NIK ({detail}).",
+        "Birth date {value} differs from the birth date in the NIK ({detail}).",
+    ),
+    "SEX_MISMATCH": (
+        "Jenis kelamin {value} berbeda dengan NIK ({detail}).",
+        "Sex {value} differs from the NIK ({detail}).",
+    ),
+    "SEX_INVALID": (
+        "Jenis kelamin harus L (laki-laki) atau P (perempuan).",
+        "Sex must be L (male) or P (female).",
+    ),
+    "DATE_INVALID": (
+        "Tanggal \"{value}\" tidak dapat dibaca; tulis seperti 15/07/1990 atau 1990-07-15.",
+        "Date \"{value}\" cannot be read; write it like 15/07/1990 or 1990-07-15.",
+    ),
+    "WAGE_INVALID": (
+        "Upah \"{value}\" tidak dapat dibaca; tulis seperti 2500000 atau Rp 2.500.000.",
+        "Wage \"{value}\" cannot be read; write it like 2500000 or Rp 2.500.000.",
+    ),
+    "WAGE_FRACTION": (
+        "Upah harus dalam rupiah penuh, tanpa sen.",
+        "The wage must be in whole rupiah, without sen.",
+    ),
+    "WAGE_NOT_POSITIVE": ("Upah harus lebih dari 0.", "The wage must be more than 0."),
+    "WAGE_BELOW_FLOOR": (
+        "Upah di bawah batas {detail}; periksa kembali (upah yang dilaporkan biasanya minimal UMK/UMP).",
+        "The wage is below the {detail} floor; check it (the reported wage is usually at least the "
+        "regional minimum).",
+    ),
+    "UNIT_UNKNOWN": (
+        "Unit kerja \"{value}\" tidak terdaftar pada Pemda ini.",
+        "Work unit \"{value}\" is not registered for this employer.",
+    ),
+    "UNIT_FIXED": (
+        "Baris ini untuk unit \"{value}\", padahal impor ini hanya untuk unit {detail}.",
+        "This row is for unit \"{value}\", but this import is for unit {detail} only.",
+    ),
+    "CATEGORY_UNKNOWN": (
+        "Kategori \"{value}\" tidak dikenal; pilih salah satu: {detail}.",
+        "Category \"{value}\" is unknown; choose one of: {detail}.",
+    ),
+    "KIND_UNKNOWN": (
+        "Jenis unit \"{value}\" tidak dikenal; pilih salah satu: {detail}.",
+        "Unit kind \"{value}\" is unknown; choose one of: {detail}.",
+    ),
+    "START_BEFORE_15": (
+        "TMT {value} lebih awal dari usia 15 tahun pekerja.",
+        "Start date {value} is before the worker turned 15.",
+    ),
+    "START_FUTURE": ("TMT {value} ada di masa depan.", "Start date {value} is in the future."),
+    "START_TOO_FAR": (
+        "TMT {value} lebih dari satu tahun ke depan.",
+        "Start date {value} is more than a year ahead.",
+    ),
+    "END_BEFORE_START": (
+        "Tanggal selesai {value} lebih awal dari TMT.",
+        "End date {value} is before the start date.",
+    ),
+    "PHONE_INVALID": (
+        "Nomor HP \"{value}\" tidak dikenali (contoh: 081234567890); tidak disimpan.",
+        "Phone number \"{value}\" is not recognised (example: 081234567890); it is not stored.",
+    ),
+    "DOMICILE_UNKNOWN": (
+        "Kode wilayah domisili \"{value}\" tidak dikenal; tidak disimpan.",
+        "Domicile region code \"{value}\" is unknown; it is not stored.",
+    ),
+    "NAME_INVALID": (
+        "Nama berisi angka atau tanda yang tidak lazim; periksa kembali.",
+        "The name contains digits or unusual characters; check it.",
+    ),
+    "CODE_INVALID": (
+        "Kode unit hanya boleh huruf, angka, titik, garis bawah atau tanda hubung.",
+        "A unit code may contain only letters, digits, dots, underscores and dashes.",
+    ),
+    "DUPLICATE_CODE": (
+        "Kode yang sama sudah ada di baris {detail} berkas ini.",
+        "The same code already appears in row {detail} of this file.",
+    ),
+    # File level (row 1 = the header)
+    "FILE_NO_ROWS": ("Berkas tidak berisi baris data.", "The file has no data rows."),
+    "HEADER_MISSING": (
+        "Kolom wajib \"{value}\" tidak ditemukan di baris judul.",
+        "Required column \"{value}\" is not in the header row.",
+    ),
+    "HEADER_DUPLICATE": (
+        "Kolom \"{value}\" muncul lebih dari sekali (sebagai {detail}).",
+        "Column \"{value}\" appears more than once (as {detail}).",
+    ),
+    "HEADER_UNKNOWN": (
+        "Kolom \"{value}\" tidak dikenal dan diabaikan.",
+        "Column \"{value}\" is not recognised and is ignored.",
+    ),
+}
+
+
+def render(code: str, lang: Lang = "id", *, value: str | None = None, detail: str | None = None) -> str:
+    """The message for a problem code, filled in. Unknown codes are a programming error."""
+    template = CATALOGUE[code][0 if lang == "id" else 1]
+    return template.format(value="" if value is None else value, detail="" if detail is None else detail)

@@ -1,0 +1,98 @@
+"""What every uploaded sheet shares: header matching and turning rule flags into a list of issues."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import polars as pl
+
+from lindung.domain.nik import Rule
+
+ISSUE_SCHEMA = {
+    "row": pl.Int64,
+    "column": pl.String,
+    "value": pl.String,
+    "code": pl.String,
+    "severity": pl.String,
+    "detail": pl.String,
+}
+
+
+def normalize_header(text: str) -> str:
+    return " ".join("".join(c if c.isalnum() else " " for c in text.lower()).split())
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str  # canonical column name
+    label: str  # the header of the template
+    required: bool
+    aliases: tuple[str, ...]
+    note: str  # the template's comment on the header
+
+
+@dataclass(frozen=True)
+class HeaderMap:
+    columns: dict[str, str]  # canonical field -> header as written in the file
+    unknown: tuple[str, ...]
+    duplicates: tuple[tuple[str, str], ...]  # (header, field it also maps to)
+    missing: tuple[str, ...]  # labels of required fields not found
+
+
+def map_headers(headers: Sequence[str], fields: Sequence[Field], optional: frozenset[str] = frozenset()) -> HeaderMap:
+    """Match the headers people write ("NIK KTP", "Nama Lengkap", "L/P") to canonical fields.
+
+    `optional` names required fields the caller supplies otherwise (a unit given on the command line).
+    """
+    lookup: dict[str, str] = {}
+    for f in fields:
+        for alias in (f.name, f.label, *f.aliases):
+            lookup[normalize_header(alias)] = f.name
+    columns: dict[str, str] = {}
+    unknown: list[str] = []
+    duplicates: list[tuple[str, str]] = []
+    for header in headers:
+        name = lookup.get(normalize_header(header))
+        if name is None:
+            if header.strip():
+                unknown.append(header)
+        elif name in columns:
+            duplicates.append((header, columns[name]))
+        else:
+            columns[name] = header
+    missing = tuple(f.label for f in fields if f.required and f.name not in columns and f.name not in optional)
+    return HeaderMap(columns, tuple(unknown), tuple(duplicates), missing)
+
+
+def find_issues(frame: pl.DataFrame, rules: Sequence[Rule], value_columns: dict[str, str]) -> pl.DataFrame:
+    """One row per broken rule per sheet row: row, column, value, code, severity, detail.
+
+    `value_columns` maps a rule's column to the frame column holding what the user wrote.
+    """
+    flags = frame.select(
+        pl.col("row"),
+        *[r.failing.fill_null(False).alias(f"_f{i}") for i, r in enumerate(rules)],
+    )
+    parts = []
+    for i, rule in enumerate(rules):
+        hit = flags.get_column(f"_f{i}")
+        if not hit.any():
+            continue
+        picked = frame.filter(hit)
+        detail = rule.detail if rule.detail is not None else pl.lit(None, pl.String)
+        source = value_columns.get(rule.column)
+        value = pl.col(source) if source else pl.lit(None, pl.String)
+        parts.append(
+            picked.select(
+                pl.col("row").cast(pl.Int64),
+                pl.lit(rule.column).alias("column"),
+                value.cast(pl.String).alias("value"),
+                pl.lit(rule.code).alias("code"),
+                pl.lit(rule.severity).alias("severity"),
+                detail.cast(pl.String).alias("detail"),
+            )
+        )
+    if not parts:
+        return pl.DataFrame(schema=ISSUE_SCHEMA)
+    return pl.concat(parts).sort("row", "column", "code")

@@ -1,0 +1,75 @@
+"""Bulk writes: COPY on PostgreSQL, one executemany on SQLite, both inside the caller's transaction."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+
+import polars as pl
+from django.db import connection
+
+CHUNK = 100_000
+Progress = Callable[[int], None]
+
+
+def _sqlite_values(frame: pl.DataFrame) -> pl.DataFrame:
+    """SQLite stores Django dates as ISO text."""
+    return frame.with_columns(pl.col(pl.Date).dt.to_string("%Y-%m-%d"), pl.col(pl.Datetime).dt.to_string("%Y-%m-%d %H:%M:%S"))
+
+
+def reserve_ids(table: str, count: int) -> pl.Series:
+    """`count` fresh primary keys for `table`, so that rows can point at rows written in the same batch."""
+    if count == 0:
+        return pl.Series("id", [], dtype=pl.Int64)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # nextval is safe beside concurrent writers; the values need not be contiguous.
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, count]
+            )
+            return pl.Series("id", [r[0] for r in cursor.fetchall()], dtype=pl.Int64)
+        # SQLite: the write lock is held from BEGIN IMMEDIATE, so max(id) cannot move under us.
+        cursor.execute(f'SELECT COALESCE(MAX(id), 0) FROM "{table}"')
+        last = int(cursor.fetchone()[0]) + count
+    return pl.int_range(last - count + 1, last + 1, dtype=pl.Int64, eager=True).alias("id")
+
+
+def insert_frame(table: str, frame: pl.DataFrame, progress: Progress | None = None) -> None:
+    """Insert every row of `frame` into `table`; column names are the frame's."""
+    if frame.height == 0:
+        return
+    columns = ", ".join(f'"{c}"' for c in frame.columns)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            raw = cursor.cursor
+            with raw.copy(f'COPY "{table}" ({columns}) FROM STDIN WITH (FORMAT csv)') as copy:
+                for offset in range(0, frame.height, CHUNK):
+                    buffer = io.BytesIO()
+                    frame.slice(offset, CHUNK).write_csv(buffer, include_header=False, null_value="")
+                    copy.write(buffer.getvalue())
+                    if progress:
+                        progress(min(CHUNK, frame.height - offset))
+        return
+    placeholders = ", ".join("?" for _ in frame.columns)
+    sql = f'INSERT INTO "{table}" ({columns}) VALUES ({placeholders})'
+    values = _sqlite_values(frame)
+    connection.ensure_connection()
+    raw_connection = connection.connection
+    for offset in range(0, values.height, CHUNK):
+        raw_connection.executemany(sql, values.slice(offset, CHUNK).iter_rows())
+        if progress:
+            progress(min(CHUNK, values.height - offset))
+
+
+def update_rows(table: str, frame: pl.DataFrame, key: str = "id") -> None:
+    """UPDATE `table` SET every other column of `frame` WHERE key = frame.key, one statement per row."""
+    if frame.height == 0:
+        return
+    columns = [c for c in frame.columns if c != key]
+    assignments = ", ".join(f'"{c}" = %s' for c in columns)
+    sql = f'UPDATE "{table}" SET {assignments} WHERE "{key}" = %s'
+    values = frame.select(*columns, key)
+    if connection.vendor != "postgresql":
+        values = _sqlite_values(values)
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, list(values.iter_rows()))

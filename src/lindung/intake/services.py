@@ -1,0 +1,354 @@
+"""Roster import: one service for the CLI now and the web later.
+
+read -> prepare -> check (row rules, then rules against the registry) -> classify -> write.
+A dry run stops before writing. `commit` writes all rows or none; `partial` writes the valid rows.
+Everything is written in one transaction: an interrupted import leaves the database as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+import polars as pl
+from django.db import connection, transaction
+from django.utils import timezone
+
+from lindung.domain.errors import Issue, ValidationFailed
+from lindung.domain.messages import Lang, render
+from lindung.domain.privacy import mask_nik
+from lindung.domain.roster import (
+    EXISTING_SCHEMA,
+    FIELDS,
+    UNITS_SCHEMA,
+    RosterContext,
+    attach_existing,
+    classify,
+    prepare,
+    registry_rules,
+    row_rules,
+)
+from lindung.domain.sheets import find_issues
+from lindung.intake.bulk import insert_frame, reserve_ids, update_rows
+from lindung.intake.reader import Sheet, read_sheet
+from lindung.regions.services import domicile_codes, region_codes
+from lindung.registry.models import Change, Employer, WorkUnit
+from lindung.registry.services import get_employer, open_changeset
+
+Mode = Literal["dry", "commit", "partial"]
+Stage = Literal["baca", "periksa", "tulis"]
+Progress = Callable[[Stage, int, int], None]
+
+
+@dataclass(frozen=True)
+class NotInFile:
+    unit: str
+    nik: str  # masked
+    name: str
+
+
+@dataclass
+class ImportResult:
+    rows: int = 0
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    warned: int = 0
+    issues: list[Issue] = field(default_factory=list)
+    not_in_file: list[NotInFile] = field(default_factory=list)
+    committed: bool = False
+    changeset_id: int | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "rows": self.rows,
+            "new": self.new,
+            "changed": self.changed,
+            "unchanged": self.unchanged,
+            "rejected": self.rejected,
+            "warned": self.warned,
+            "committed": self.committed,
+            "issues": [
+                {"row": i.row, "column": i.column, "value": i.value, "code": i.code, "message": i.message,
+                 "severity": i.severity}
+                for i in self.issues
+            ],
+            "not_in_file": [{"unit": n.unit, "nik": n.nik, "name": n.name} for n in self.not_in_file],
+        }
+
+
+def wage_floor(on: dt.date) -> tuple[int, str]:
+    data = tomllib.loads(resources.files("lindung.rates").joinpath("wage_floor.toml").read_text("utf-8"))
+    floors = [f for f in data["floor"] if f["valid_from"] <= on and (f.get("valid_to") is None or on <= f["valid_to"])]
+    if len(floors) != 1:
+        raise ValidationFailed(f"Tidak ada satu batas upah yang berlaku pada {on}")
+    return int(floors[0]["amount"]), str(floors[0]["label"])
+
+
+def _units_frame(employer: Employer) -> pl.DataFrame:
+    rows = list(WorkUnit.objects.filter(employer=employer).values_list("id", "code", "name"))
+    return pl.DataFrame(rows, schema=UNITS_SCHEMA, orient="row")
+
+
+def _dates(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
+    return frame.with_columns(
+        pl.col(c).cast(pl.String).str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False) for c in columns
+    )
+
+
+_EXISTING_SQL = """
+SELECT w.nik, w.id, w.name, w.birth_date, w.sex, w.phone, w.domicile_id,
+       e.id, e.unit_id, u.code, e.category, e.job_title, e.wage, e.start_date, e.end_date, e.sk_number
+FROM registry_employment e
+JOIN registry_worker w ON w.id = e.worker_id
+JOIN registry_workunit u ON u.id = e.unit_id
+WHERE e.employer_id = %s
+"""
+_WORKERS_SQL = "SELECT nik, id, name, birth_date, sex, phone, domicile_id FROM registry_worker WHERE nik IN ({})"
+
+
+def _existing_state(employer: Employer, niks: pl.Series) -> pl.DataFrame:
+    """For each NIK in the file that the registry knows: its worker and latest employment here."""
+    with connection.cursor() as cursor:
+        cursor.execute(_EXISTING_SQL, [employer.pk])
+        here = pl.DataFrame(cursor.fetchall(), schema=[(k, pl.String if t == pl.Date else t)
+                                                       for k, t in EXISTING_SCHEMA.items()], orient="row")
+        here = _dates(here, ["w_birth_date", "emp_start_date", "emp_end_date"])
+        here = here.sort("emp_start_date", "emp_id").unique("nik", keep="last")
+        cursor.execute("SELECT COUNT(*) FROM registry_worker")
+        total_workers = int(cursor.fetchone()[0])
+        elsewhere = []
+        if total_workers > here.height:  # some workers have no employment here: look the rest up by NIK
+            missing = niks.filter(~niks.is_in(here.get_column("nik"))).unique().to_list()
+            for offset in range(0, len(missing), 5000):
+                chunk = missing[offset : offset + 5000]
+                cursor.execute(_WORKERS_SQL.format(", ".join(["%s"] * len(chunk))), chunk)
+                elsewhere.extend(cursor.fetchall())
+    worker_cols = list(EXISTING_SCHEMA)[:7]
+    others = pl.DataFrame(
+        elsewhere, schema=[(k, pl.String if EXISTING_SCHEMA[k] == pl.Date else EXISTING_SCHEMA[k]) for k in worker_cols],
+        orient="row",
+    )
+    others = _dates(others, ["w_birth_date"])
+    return pl.concat([here, others], how="diagonal_relaxed").select(
+        [pl.col(k).cast(t) for k, t in EXISTING_SCHEMA.items()]
+    )
+
+
+def _to_issues(frame: pl.DataFrame, sheet: Sheet, lang: Lang) -> list[Issue]:
+    labels = {f.name: sheet.headers.columns.get(f.name, f.label) for f in FIELDS}
+    return [
+        Issue(
+            row=row["row"],
+            column=labels.get(row["column"], row["column"]),
+            code=row["code"],
+            message=render(row["code"], lang, value=row["value"], detail=row["detail"]),
+            value=row["value"],
+            severity=row["severity"],
+        )
+        for row in frame.iter_rows(named=True)
+    ]
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A roster read and judged: what `import_roster` and the error workbook both need."""
+
+    sheet: Sheet
+    issues: pl.DataFrame  # row, column, value, code, severity, detail
+    classified: pl.DataFrame  # the valid rows with their outcome
+    prepared: pl.DataFrame  # every row, with the registry's state attached
+
+
+def check_roster(
+    path: Path, employer: Employer, unit: str | None, today: dt.date, lang: Lang, progress: Progress | None = None
+) -> Checked:
+    if progress:
+        progress("baca", 0, 1)
+    sheet = read_sheet(path, FIELDS, lang, frozenset({"unit"}) if unit else frozenset())
+    if progress:
+        progress("baca", 1, 1)
+        progress("periksa", 0, sheet.frame.height)
+    units = _units_frame(employer)
+    if unit is not None and unit not in set(units.get_column("code").to_list()):
+        raise ValidationFailed(f"Unit {unit} tidak terdaftar pada {employer.name}")
+    floor, floor_label = wage_floor(today)
+    ctx = RosterContext(today, region_codes(), units, unit, floor, floor_label, domicile_codes())
+    prepared = prepare(sheet.frame, ctx)
+    issues = find_issues(prepared, row_rules(ctx), {f.name: f.name for f in FIELDS})
+    prepared = attach_existing(prepared, _existing_state(employer, prepared.get_column("nik").drop_nulls()))
+    issues = pl.concat([issues, find_issues(prepared, registry_rules(), {"unit": "unit"})]).sort("row", "column")
+    rejected_rows = issues.filter(pl.col("severity") == "error").get_column("row").unique()
+    classified = classify(prepared.filter(~pl.col("row").is_in(rejected_rows.implode())))
+    if progress:
+        progress("periksa", sheet.frame.height, sheet.frame.height)
+    return Checked(sheet, issues, classified, prepared)
+
+
+def _not_in_file(employer: Employer, checked: Checked, unit: str | None, today: dt.date) -> list[NotInFile]:
+    """Active workers of the units this file covers whose NIK is not in it: listed, never ended."""
+    unit_ids = checked.prepared.get_column("unit_id").drop_nulls().unique().to_list()
+    if not unit_ids:
+        return []
+    niks = set(checked.prepared.get_column("nik").drop_nulls().to_list())
+    from lindung.registry.models import Employment
+
+    active = (
+        Employment.objects.filter(employer=employer, unit_id__in=unit_ids)
+        .exclude(end_date__lt=today)
+        .values_list("unit__code", "worker__nik", "worker__name")
+        .order_by("unit__code", "worker__name")
+    )
+    return [NotInFile(u, mask_nik(n), name) for u, n, name in active.iterator() if n not in niks]
+
+
+def import_roster(
+    path: Path,
+    employer_code: str,
+    *,
+    unit: str | None = None,
+    mode: Mode = "dry",
+    actor: str,
+    lang: Lang = "id",
+    today: dt.date | None = None,
+    progress: Progress | None = None,
+) -> ImportResult:
+    today = today or timezone.localdate()
+    employer = get_employer(employer_code)
+    checked = check_roster(path, employer, unit, today, lang, progress)
+    issues, classified = checked.issues, checked.classified
+    errors = issues.filter(pl.col("severity") == "error")
+    rejected_rows = errors.get_column("row").n_unique()
+    warned_rows = issues.filter(
+        (pl.col("severity") == "warning") & ~pl.col("row").is_in(errors.get_column("row").implode())
+    ).get_column("row").n_unique()
+    counts = classified.get_column("outcome").value_counts()
+    by_outcome = dict(zip(counts.get_column("outcome").to_list(), counts.get_column("count").to_list(), strict=True))
+    result = ImportResult(
+        rows=checked.sheet.frame.height,
+        new=by_outcome.get("new", 0),
+        changed=by_outcome.get("changed", 0),
+        unchanged=by_outcome.get("unchanged", 0),
+        rejected=rejected_rows,
+        warned=warned_rows,
+        issues=[*checked.sheet.file_issues, *_to_issues(issues, checked.sheet, lang)],
+        not_in_file=_not_in_file(employer, checked, unit, today),
+    )
+    writes = classified.filter(pl.col("outcome") != "unchanged")
+    if mode == "dry" or (mode == "commit" and rejected_rows) or writes.height == 0:
+        return result
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    with transaction.atomic():
+        changeset = open_changeset(
+            actor,
+            f"roster import {path.name} sha256:{digest}",
+            {k: getattr(result, k) for k in ("rows", "new", "changed", "unchanged", "rejected", "warned")}
+            | {"employer": employer.region_id, "mode": mode},
+        )
+        _write(employer, writes, changeset.pk, progress)
+    result.committed = True
+    result.changeset_id = changeset.pk
+    return result
+
+
+_WORKER_FIELDS = {"name": "w_name", "birth_date": "w_birth_date", "sex": "w_sex", "phone": "w_phone",
+                  "domicile_id": "w_domicile_id"}
+_EMPLOYMENT_FIELDS = {"category": "emp_category", "job_title": "emp_job_title", "wage": "emp_wage",
+                      "start_date": "emp_start_date", "end_date": "emp_end_date", "sk_number": "emp_sk_number"}
+
+
+def _changes(frame: pl.DataFrame, model: str, key: str, fields: dict[str, str], changeset_id: int,
+             action: str = "update") -> list[Change]:
+    """Change rows (before/after of the fields that differ) for updated records."""
+    out = []
+    for row in frame.iter_rows(named=True):
+        before, after = {}, {}
+        for new, old in fields.items():
+            if row[new] is not None and row[new] != row[old]:
+                before[new] = row[old].isoformat() if isinstance(row[old], dt.date) else row[old]
+                after[new] = row[new].isoformat() if isinstance(row[new], dt.date) else row[new]
+        out.append(Change(changeset_id=changeset_id, model=model, object_id=str(row[key]), action=action,
+                          before=before, after=after))
+    return out
+
+
+def _write(employer: Employer, rows: pl.DataFrame, changeset_id: int, progress: Progress | None) -> None:
+    now = timezone.now()
+    total = rows.height
+    done = 0
+
+    def step(n: int) -> None:
+        nonlocal done
+        done += n
+        if progress:
+            progress("tulis", min(done, total), total)
+
+    if progress:
+        progress("tulis", 0, total)
+    new_workers = rows.filter(pl.col("new_worker"))
+    ids = reserve_ids("registry_worker", new_workers.height)
+    new_workers = new_workers.with_columns(ids.alias("worker_id"))
+    insert_frame(
+        "registry_worker",
+        new_workers.select(
+            pl.col("worker_id").alias("id"), "nik", "name", "birth_date", "sex", "phone", "domicile_id",
+            pl.lit(changeset_id, pl.Int64).alias("created_in_id"),
+        ),
+    )
+    rows = rows.join(new_workers.select("row", pl.col("worker_id").alias("_new_id")), on="row", how="left").with_columns(
+        pl.coalesce("worker_id", "_new_id").alias("worker_id")
+    )
+
+    changed_workers = rows.filter(pl.col("worker_changed"))
+    if changed_workers.height:
+        Change.objects.bulk_create(_changes(changed_workers, "registry.worker", "worker_id", _WORKER_FIELDS, changeset_id))
+        update_rows("registry_worker", changed_workers.select(
+            pl.col("worker_id").alias("id"),
+            *[pl.coalesce(new, old).alias(new) for new, old in _WORKER_FIELDS.items()],
+            pl.lit(now).alias("updated_at"),
+        ))
+
+    ended = rows.filter(pl.col("ends_previous")).with_columns(
+        pl.max_horizontal(pl.col("start_date") - pl.duration(days=1), pl.col("emp_start_date")).alias("_end")
+    )
+    if ended.height:
+        Change.objects.bulk_create([
+            Change(changeset_id=changeset_id, model="registry.employment", object_id=str(r["emp_id"]), action="end",
+                   before={"end_date": None, "unit": r["emp_unit_code"]},
+                   after={"end_date": r["_end"].isoformat(), "transfer_to": r["unit_code"]})
+            for r in ended.iter_rows(named=True)
+        ])
+        update_rows("registry_employment", ended.select(
+            pl.col("emp_id").alias("id"), pl.col("_end").alias("end_date"), pl.lit(now).alias("updated_at")
+        ))
+
+    changed_employments = rows.filter(pl.col("employment_changed"))
+    if changed_employments.height:
+        Change.objects.bulk_create(
+            _changes(changed_employments, "registry.employment", "emp_id", _EMPLOYMENT_FIELDS, changeset_id)
+        )
+        update_rows("registry_employment", changed_employments.select(
+            pl.col("emp_id").alias("id"),
+            pl.col("unit_id"),
+            *[pl.coalesce(new, old).alias(new) for new, old in _EMPLOYMENT_FIELDS.items()],
+            pl.lit(now).alias("updated_at"),
+        ))
+    step(rows.height - rows.filter(pl.col("new_employment")).height)
+
+    insert_frame(
+        "registry_employment",
+        rows.filter(pl.col("new_employment")).select(
+            "worker_id",
+            pl.lit(employer.pk, pl.Int64).alias("employer_id"),
+            "unit_id", "category", "job_title", "wage", "start_date", "end_date", "sk_number",
+            pl.lit(changeset_id, pl.Int64).alias("created_in_id"),
+        ),
+        step,
+    )
