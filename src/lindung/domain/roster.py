@@ -80,6 +80,8 @@ EXISTING_SCHEMA = {
     "emp_sk_number": pl.String,
 }
 UNITS_SCHEMA = {"unit_id": pl.Int64, "code": pl.String, "name": pl.String}
+# Where `prepare` keeps what the user wrote when the field's own column becomes the clean value.
+TEXT_COLUMNS = {"nik": "nik_text"}
 
 
 @dataclass(frozen=True)
@@ -122,8 +124,9 @@ def prepare(raw: pl.DataFrame, ctx: RosterContext) -> pl.DataFrame:
     by_name = units.select("_ukey_name", pl.col("unit_id").alias("_uid_n"), pl.col("_unit_code").alias("_uc_n"))
     frame = (
         frame.with_columns(normalize_key(pl.col("unit")).alias("_ukey"))
-        .join(by_code, on="_ukey", how="left")
-        .join(by_name.rename({"_ukey_name": "_ukey"}).unique("_ukey", keep="first"), on="_ukey", how="left")
+        .join(by_code, on="_ukey", how="left", maintain_order="left")
+        .join(by_name.rename({"_ukey_name": "_ukey"}).unique("_ukey", keep="first"), on="_ukey", how="left",
+              maintain_order="left")
         .with_columns(
             pl.coalesce("unit_id", "_uid_n").alias("unit_id"),
             pl.coalesce("_unit_code", "_uc_n").alias("unit_code"),
@@ -152,11 +155,7 @@ def prepare(raw: pl.DataFrame, ctx: RosterContext) -> pl.DataFrame:
 def row_rules(ctx: RosterContext) -> list[Rule]:
     """Every check on a prepared row that needs no registry state (those are in `registry_rules`)."""
     today = ctx.today
-    required = [
-        Rule("REQUIRED", f.name, "error", ~_present(f.name))
-        for f in FIELDS
-        if f.required
-    ]
+    required = [Rule("REQUIRED", f.name, "error", ~_present(TEXT_COLUMNS.get(f.name, f.name))) for f in FIELDS if f.required]
     birth = pl.col("nik_birth_date")
     category_words = ", ".join(label for label, _ in WORKER_CATEGORIES.values())
     fixed = ctx.fixed_unit
@@ -235,7 +234,7 @@ def row_rules(ctx: RosterContext) -> list[Rule]:
 
 def attach_existing(prepared: pl.DataFrame, existing: pl.DataFrame) -> pl.DataFrame:
     """Join the registry's state (EXISTING_SCHEMA) on NIK."""
-    return prepared.join(existing, on="nik", how="left")
+    return prepared.join(existing, on="nik", how="left", maintain_order="left")
 
 
 def _emp_active_on(day: pl.Expr) -> pl.Expr:

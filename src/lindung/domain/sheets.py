@@ -71,7 +71,7 @@ def find_issues(frame: pl.DataFrame, rules: Sequence[Rule], value_columns: dict[
     `value_columns` maps a rule's column to the frame column holding what the user wrote.
     """
     flags = frame.select(
-        pl.col("row"),
+        pl.col("row").cast(pl.Int64),
         *[r.failing.fill_null(False).alias(f"_f{i}") for i, r in enumerate(rules)],
     )
     parts = []
@@ -79,19 +79,17 @@ def find_issues(frame: pl.DataFrame, rules: Sequence[Rule], value_columns: dict[
         hit = flags.get_column(f"_f{i}")
         if not hit.any():
             continue
-        picked = frame.filter(hit)
-        detail = rule.detail if rule.detail is not None else pl.lit(None, pl.String)
         source = value_columns.get(rule.column)
-        value = pl.col(source) if source else pl.lit(None, pl.String)
+        # Details are computed over the whole frame: a duplicate's first row is not among the failing rows.
         parts.append(
-            picked.select(
+            frame.select(
                 pl.col("row").cast(pl.Int64),
                 pl.lit(rule.column).alias("column"),
-                value.cast(pl.String).alias("value"),
+                (pl.col(source) if source else pl.lit(None)).cast(pl.String).alias("value"),
                 pl.lit(rule.code).alias("code"),
                 pl.lit(rule.severity).alias("severity"),
-                detail.cast(pl.String).alias("detail"),
-            )
+                (rule.detail if rule.detail is not None else pl.lit(None)).cast(pl.String).alias("detail"),
+            ).filter(hit)
         )
     if not parts:
         return pl.DataFrame(schema=ISSUE_SCHEMA)

@@ -22,11 +22,13 @@ from lindung.domain.sheets import Field, HeaderMap, map_headers
 
 PREFERRED_SHEETS = ("Daftar Pekerja", "Daftar Unit")
 EXAMPLE_PREFIX = "contoh"
+ROW = "__baris__"  # the row number column in `Sheet.raw`
 
 
 @dataclass(frozen=True)
 class Sheet:
     frame: pl.DataFrame  # `row` plus one String column per mapped field
+    raw: pl.DataFrame  # the same rows as submitted: every column under its own header, plus `row`
     headers: HeaderMap
     file_issues: tuple[Issue, ...]  # warnings about the header row
 
@@ -50,7 +52,6 @@ def _read_csv(path: Path) -> pl.DataFrame:
         infer_schema=False,
         has_header=True,
         truncate_ragged_lines=True,
-        missing_utf8_is_empty_string=False,
     )
 
 
@@ -138,8 +139,9 @@ def read_sheet(path: Path, fields: Sequence[Field], lang: Lang, optional: frozen
     warnings = [
         Issue(1, h, "HEADER_UNKNOWN", render("HEADER_UNKNOWN", lang, value=h), h, "warning") for h in headers.unknown
     ]
+    raw = raw.with_columns(pl.int_range(2, pl.len() + 2, dtype=pl.Int64).alias(ROW))
     frame = raw.select(
-        pl.int_range(2, pl.len() + 2, dtype=pl.Int64).alias("row"),
+        pl.col(ROW).alias("row"),
         *[pl.col(header).cast(pl.String).alias(name) for name, header in headers.columns.items()],
     )
     if sheet_name is not None and "nik" in headers.columns:
@@ -147,14 +149,14 @@ def read_sheet(path: Path, fields: Sequence[Field], lang: Lang, optional: frozen
         frame = frame.with_columns(pl.col("row").is_in(list(numeric)).alias("_nik_numeric"))
     else:
         frame = frame.with_columns(pl.lit(False).alias("_nik_numeric"))
-    data_columns = [c for c in headers.columns]
-    blank = pl.all_horizontal([pl.col(c).is_null() | (pl.col(c).str.strip_chars() == "") for c in data_columns])
+    blank = pl.all_horizontal([pl.col(c).is_null() | (pl.col(c).str.strip_chars() == "") for c in headers.columns])
     example = pl.lit(False)
     for name in ("nama", "name", "kode"):
         if name in headers.columns:
             example = pl.col(name).str.strip_chars().str.to_lowercase().str.starts_with(EXAMPLE_PREFIX).fill_null(False)
             break
-    frame = frame.filter(~blank & ~example)
+    keep = frame.select(~blank & ~example).to_series()
+    frame, raw = frame.filter(keep), raw.filter(keep)
     if frame.height == 0:
         raise ValidationFailed("Berkas tidak berisi baris data", [Issue(2, None, "FILE_NO_ROWS", render("FILE_NO_ROWS", lang))])
-    return Sheet(frame, headers, tuple(warnings))
+    return Sheet(frame, raw, headers, tuple(warnings))

@@ -27,6 +27,7 @@ from lindung.domain.roster import (
     EXISTING_SCHEMA,
     FIELDS,
     UNITS_SCHEMA,
+    TEXT_COLUMNS,
     RosterContext,
     attach_existing,
     classify,
@@ -37,6 +38,7 @@ from lindung.domain.roster import (
 from lindung.domain.sheets import find_issues
 from lindung.intake.bulk import insert_frame, reserve_ids, update_rows
 from lindung.intake.reader import Sheet, read_sheet
+from lindung.intake.workbooks import write_error_report
 from lindung.regions.services import domicile_codes, region_codes
 from lindung.registry.models import Change, Employer, WorkUnit
 from lindung.registry.services import get_employer, open_changeset
@@ -97,12 +99,6 @@ def _units_frame(employer: Employer) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=UNITS_SCHEMA, orient="row")
 
 
-def _dates(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
-    return frame.with_columns(
-        pl.col(c).cast(pl.String).str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False) for c in columns
-    )
-
-
 _EXISTING_SQL = """
 SELECT w.nik, w.id, w.name, w.birth_date, w.sex, w.phone, w.domicile_id,
        e.id, e.unit_id, u.code, e.category, e.job_title, e.wage, e.start_date, e.end_date, e.sk_number
@@ -118,9 +114,7 @@ def _existing_state(employer: Employer, niks: pl.Series) -> pl.DataFrame:
     """For each NIK in the file that the registry knows: its worker and latest employment here."""
     with connection.cursor() as cursor:
         cursor.execute(_EXISTING_SQL, [employer.pk])
-        here = pl.DataFrame(cursor.fetchall(), schema=[(k, pl.String if t == pl.Date else t)
-                                                       for k, t in EXISTING_SCHEMA.items()], orient="row")
-        here = _dates(here, ["w_birth_date", "emp_start_date", "emp_end_date"])
+        here = pl.DataFrame(cursor.fetchall(), schema=EXISTING_SCHEMA, orient="row")
         here = here.sort("emp_start_date", "emp_id").unique("nik", keep="last")
         cursor.execute("SELECT COUNT(*) FROM registry_worker")
         total_workers = int(cursor.fetchone()[0])
@@ -132,11 +126,7 @@ def _existing_state(employer: Employer, niks: pl.Series) -> pl.DataFrame:
                 cursor.execute(_WORKERS_SQL.format(", ".join(["%s"] * len(chunk))), chunk)
                 elsewhere.extend(cursor.fetchall())
     worker_cols = list(EXISTING_SCHEMA)[:7]
-    others = pl.DataFrame(
-        elsewhere, schema=[(k, pl.String if EXISTING_SCHEMA[k] == pl.Date else EXISTING_SCHEMA[k]) for k in worker_cols],
-        orient="row",
-    )
-    others = _dates(others, ["w_birth_date"])
+    others = pl.DataFrame(elsewhere, schema={k: EXISTING_SCHEMA[k] for k in worker_cols}, orient="row")
     return pl.concat([here, others], how="diagonal_relaxed").select(
         [pl.col(k).cast(t) for k, t in EXISTING_SCHEMA.items()]
     )
@@ -182,11 +172,12 @@ def check_roster(
     floor, floor_label = wage_floor(today)
     ctx = RosterContext(today, region_codes(), units, unit, floor, floor_label, domicile_codes())
     prepared = prepare(sheet.frame, ctx)
-    issues = find_issues(prepared, row_rules(ctx), {f.name: f.name for f in FIELDS})
+    issues = find_issues(prepared, row_rules(ctx), {f.name: TEXT_COLUMNS.get(f.name, f.name) for f in FIELDS})
     prepared = attach_existing(prepared, _existing_state(employer, prepared.get_column("nik").drop_nulls()))
     issues = pl.concat([issues, find_issues(prepared, registry_rules(), {"unit": "unit"})]).sort("row", "column")
     rejected_rows = issues.filter(pl.col("severity") == "error").get_column("row").unique()
     classified = classify(prepared.filter(~pl.col("row").is_in(rejected_rows.implode())))
+    assert prepared.get_column("row").is_sorted(), "row order must survive the joins"
     if progress:
         progress("periksa", sheet.frame.height, sheet.frame.height)
     return Checked(sheet, issues, classified, prepared)
@@ -219,7 +210,9 @@ def import_roster(
     lang: Lang = "id",
     today: dt.date | None = None,
     progress: Progress | None = None,
+    errors_out: Path | None = None,
 ) -> ImportResult:
+    """Check a roster file and, unless it is a dry run, write it. `errors_out` gets the error workbook."""
     today = today or timezone.localdate()
     employer = get_employer(employer_code)
     checked = check_roster(path, employer, unit, today, lang, progress)
@@ -241,6 +234,8 @@ def import_roster(
         issues=[*checked.sheet.file_issues, *_to_issues(issues, checked.sheet, lang)],
         not_in_file=_not_in_file(employer, checked, unit, today),
     )
+    if errors_out is not None:
+        write_error_report(errors_out, checked.sheet, result.issues)
     writes = classified.filter(pl.col("outcome") != "unchanged")
     if mode == "dry" or (mode == "commit" and rejected_rows) or writes.height == 0:
         return result
