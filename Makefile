@@ -8,6 +8,8 @@ HISTORY := $(SHARED)/data/regions/kode_wilayah_historis.csv
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
+export LINDUNG_ALLOW_DEV_KEY = 1
+
 .PHONY: install run test lint test-sqlite test-postgres bench system-packages clean
 
 $(STAMP): pyproject.toml requirements.lock
@@ -22,6 +24,7 @@ install: $(STAMP)
 system-packages:
 	@scripts/ensure-postgres.sh
 
+run: export LINDUNG_DEBUG ?= 1
 run: install
 	$(BIN)/lindung init $(if $(wildcard $(HISTORY)),--history $(HISTORY))
 	$(BIN)/lindung demo

@@ -82,10 +82,10 @@ def nik_columns(raw: pl.Expr, regions: RegionCodes, today: dt.date) -> list[pl.E
             .otherwise(pl.lit("unknown"))
         )
 
+    # dt.month() and dt.day() are Int8: widen before arithmetic.
+    birth_mmdd = birth.dt.month().cast(pl.Int32) * 100 + birth.dt.day().cast(pl.Int32)
     age_years = (
-        pl.lit(today.year)
-        - birth.dt.year()
-        - ((pl.lit(today.month) * 100 + today.day) < (birth.dt.month() * 100 + birth.dt.day())).cast(pl.Int32)
+        pl.lit(today.year) - birth.dt.year().cast(pl.Int32) - (pl.lit(today.month * 100 + today.day) < birth_mmdd).cast(pl.Int32)
     )
     return [
         text.alias("nik_text"),
