@@ -11,7 +11,7 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, NoReturn
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console
@@ -54,6 +54,9 @@ class LindungCommand(BaseCommand):
                 lines += [format_issue(i) for i in exc.issues]
             self.stderr.write("\n".join(lines))
             raise SystemExit(EXIT_USAGE if isinstance(exc, NotFound) else EXIT_REJECTED) from exc
+
+    def usage_error(self, message: str) -> NoReturn:
+        raise CommandError(message, returncode=EXIT_USAGE)
 
     def parse_day(self, text: str) -> dt.date:
         try:
