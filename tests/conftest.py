@@ -7,7 +7,7 @@ from pathlib import Path
 
 os.environ.setdefault("LINDUNG_ALLOW_DEV_KEY", "1")
 
-import pytest  # noqa: E402
+import pytest
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 HISTORY = SHARED / "data" / "regions" / "kode_wilayah_historis.csv"

@@ -17,14 +17,25 @@ HEADER = ["NIK", "Nama Lengkap", "L/P", "Kode Unit", "Kategori", "Jabatan", "Gaj
 def solok_selatan() -> Employer:
     """Kabupaten Solok Selatan with two OPD and a nagari."""
     employer = add_employer("13.11", None, "test").employer
-    for code, name, kind in [("DINKES", "Dinas Kesehatan", "dinas"), ("SATPOLPP", "Satpol PP dan Damkar", "dinas"),
-                             ("NGR-PT", "Nagari Pasir Talang", "desa")]:
+    for code, name, kind in [
+        ("DINKES", "Dinas Kesehatan", "dinas"),
+        ("SATPOLPP", "Satpol PP dan Damkar", "dinas"),
+        ("NGR-PT", "Nagari Pasir Talang", "desa"),
+    ]:
         WorkUnit.objects.get_or_create(employer=employer, code=code, defaults={"name": name, "kind": kind})
     return employer
 
 
-def row(nik: str, name: str, unit: str = "DINKES", wage: str = "2500000", start: str = "02/01/2024",
-        sex: str = "", category: str = "THL", job: str = "Cleaning service") -> list[str]:
+def row(
+    nik: str,
+    name: str,
+    unit: str = "DINKES",
+    wage: str = "2500000",
+    start: str = "02/01/2024",
+    sex: str = "",
+    category: str = "THL",
+    job: str = "Cleaning service",
+) -> list[str]:
     return [nik, name, sex, unit, category, job, wage, start]
 
 

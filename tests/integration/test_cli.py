@@ -44,8 +44,15 @@ def workdir(tmp_path_factory: pytest.TempPathFactory, database_url: str) -> Path
 def lindung(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     """Run the real console command, as `lindung ...`, against the module's database."""
     env = dict(os.environ, LINDUNG_ALLOW_DEV_KEY="1", LINDUNG_DATABASE_URL=(cwd / ".database_url").read_text())
-    return subprocess.run([sys.executable, "-m", "lindung", *args], cwd=cwd, env=env, capture_output=True,
-                          text=True, timeout=300, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "lindung", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
 
 
 def test_nik_check_prints_json_per_nik_and_exits_1_when_one_is_rejected(workdir: Path) -> None:
@@ -53,7 +60,11 @@ def test_nik_check_prints_json_per_nik_and_exits_1_when_one_is_rejected(workdir:
     assert done.returncode == 1
     first, second = json.loads(done.stdout)
     assert first["valid"] and first["birth_date"] == "1990-07-15" and first["sex"] == "P"
-    assert (first["province_code"], first["regency_code"], first["district_code"]) == ("13", "13.11", "13.11.01")
+    assert (first["province_code"], first["regency_code"], first["district_code"]) == (
+        "13",
+        "13.11",
+        "13.11.01",
+    )
     assert not second["valid"] and second["errors"][0]["code"] == "NIK_DATE"
     assert "tidak mungkin" in second["errors"][0]["message"]
     ok = lindung("nik", "check", "1311015507900001", cwd=workdir)
@@ -77,17 +88,44 @@ def test_setting_up_a_pemda_and_importing_its_roster_from_the_command_line(workd
     units_again = lindung("units", "import", str(units), "--employer", "13.11", "--format", "json", cwd=workdir)
     assert json.loads(units_again.stdout)["unchanged"] == 2
 
-    roster = write_csv(workdir / "r.csv", [row("1311015507900001", "Siti Aminah"), row("1311011203850002", "Budi",
-                                                                                        unit="XXX")])
+    roster = write_csv(
+        workdir / "r.csv",
+        [row("1311015507900001", "Siti Aminah"), row("1311011203850002", "Budi", unit="XXX")],
+    )
     dry = lindung("roster", "import", str(roster), "--employer", "13.11", "--format", "json", cwd=workdir)
     assert dry.returncode == 1
     report = json.loads(dry.stdout)
     assert {k: report[k] for k in ("rows", "new", "changed", "unchanged", "rejected", "warned")} == {
-        "rows": 2, "new": 1, "changed": 0, "unchanged": 0, "rejected": 1, "warned": 0}
-    assert report["issues"] == [{"row": 3, "column": "Kode Unit", "value": "XXX", "code": "UNIT_UNKNOWN",
-                                 "message": 'Unit kerja "XXX" tidak terdaftar pada Pemda ini.', "severity": "error"}]
-    partial = lindung("roster", "import", str(roster), "--employer", "13.11", "--partial", "--lang", "en",
-                      "--errors", str(workdir / "galat.xlsx"), cwd=workdir)
+        "rows": 2,
+        "new": 1,
+        "changed": 0,
+        "unchanged": 0,
+        "rejected": 1,
+        "warned": 0,
+    }
+    assert report["issues"] == [
+        {
+            "row": 3,
+            "column": "Kode Unit",
+            "value": "XXX",
+            "code": "UNIT_UNKNOWN",
+            "message": 'Unit kerja "XXX" tidak terdaftar pada Pemda ini.',
+            "severity": "error",
+        }
+    ]
+    partial = lindung(
+        "roster",
+        "import",
+        str(roster),
+        "--employer",
+        "13.11",
+        "--partial",
+        "--lang",
+        "en",
+        "--errors",
+        str(workdir / "galat.xlsx"),
+        cwd=workdir,
+    )
     assert partial.returncode == 1 and "1 new" in partial.stdout and (workdir / "galat.xlsx").is_file()
     clean = write_csv(workdir / "ok.csv", [row("1311015507900001", "Siti Aminah")])
     assert lindung("roster", "import", str(clean), "--employer", "13.11", "--commit", cwd=workdir).returncode == 0

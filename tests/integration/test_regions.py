@@ -59,10 +59,17 @@ def test_a_file_that_is_not_geojson_is_refused_clearly(tmp_path: Path) -> None:
 def test_unknown_codes_in_a_boundary_file_are_reported(tmp_path: Path) -> None:
     path = tmp_path / "b.geojson"
     geometry = {"type": "Point", "coordinates": [100.0, -1.0]}
-    path.write_text(json.dumps({"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"kode": "99.99"}, "geometry": geometry},
-        {"type": "Feature", "properties": {"kode": "13.11"}, "geometry": geometry},
-    ]}))
+    path.write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {"type": "Feature", "properties": {"kode": "99.99"}, "geometry": geometry},
+                    {"type": "Feature", "properties": {"kode": "13.11"}, "geometry": geometry},
+                ],
+            }
+        )
+    )
     result = load_boundaries(path)
     assert result.unknown == ("99.99",)
     assert result.updated == 1

@@ -45,7 +45,12 @@ def test_a_clean_file_is_a_dry_run_until_committed(tmp_path: Path) -> None:
     siti = Worker.objects.get(nik=SITI)
     assert (siti.name, siti.sex, siti.birth_date) == ("Siti Aminah", "P", dt.date(1990, 7, 15))
     job = siti.employments.get()
-    assert (job.unit.code, job.category, job.wage, job.start_date) == ("DINKES", "thl", 2_500_000, dt.date(2024, 1, 2))
+    assert (job.unit.code, job.category, job.wage, job.start_date) == (
+        "DINKES",
+        "thl",
+        2_500_000,
+        dt.date(2024, 1, 2),
+    )
 
 
 @pytest.mark.usefixtures("employer")
@@ -62,15 +67,22 @@ def test_importing_the_same_file_twice_changes_nothing_the_second_time(tmp_path:
 @pytest.mark.usefixtures("employer")
 def test_every_problem_is_reported_by_row_and_column_not_only_the_first(tmp_path: Path) -> None:
     rows = [
-        row(SITI, "Siti Aminah"),                                      # 2: fine
-        row("3.20101E+15", "Excel Rusak"),                             # 3
-        row(SITI, "Siti Lagi"),                                        # 4: same NIK again
-        row("1311013102900003", "Tanggal Salah", unit="XXX", category="pegawai", wage="abc", start="32/13/2020"),
-        row(BUDI, "Budi", sex="P"),                                    # 6: NIK says man
-        row("1311011203850003", "Murah", wage="900000"),               # 7: warning only
-        row("1311011203850004", "", wage="-5", start=""),              # 8
-        row("1311011203850005", "Sen", wage="2.500.000,50"),           # 9
-        row("1311011203850006", "Dini", start="01/01/1995"),           # 10: before 15 years old
+        row(SITI, "Siti Aminah"),  # 2: fine
+        row("3.20101E+15", "Excel Rusak"),  # 3
+        row(SITI, "Siti Lagi"),  # 4: same NIK again
+        row(
+            "1311013102900003",
+            "Tanggal Salah",
+            unit="XXX",
+            category="pegawai",
+            wage="abc",
+            start="32/13/2020",
+        ),
+        row(BUDI, "Budi", sex="P"),  # 6: NIK says man
+        row("1311011203850003", "Murah", wage="900000"),  # 7: warning only
+        row("1311011203850004", "", wage="-5", start=""),  # 8
+        row("1311011203850005", "Sen", wage="2.500.000,50"),  # 9
+        row("1311011203850006", "Dini", start="01/01/1995"),  # 10: before 15 years old
     ]
     result = run(write_csv(tmp_path / "r.csv", rows))
     issues = found(result)
@@ -139,7 +151,11 @@ def test_a_wage_change_is_recorded_with_who_when_before_and_after(tmp_path: Path
     job = Employment.objects.get()
     assert job.wage == 2_750_000
     change = Change.objects.get(model="registry.employment", object_id=str(job.pk))
-    assert (change.action, change.before, change.after) == ("update", {"wage": 2_500_000}, {"wage": 2_750_000})
+    assert (change.action, change.before, change.after) == (
+        "update",
+        {"wage": 2_500_000},
+        {"wage": 2_750_000},
+    )
     assert change.changeset.actor == "test"
     assert "b.csv" in change.changeset.source
 
@@ -219,7 +235,10 @@ def test_the_error_workbook_highlights_problem_cells_and_explains_them(tmp_path:
     header = [c.value for c in sheet[1]]
     assert header == [*HEADER, PROBLEM_COLUMN]
     assert sheet.cell(2, 1).value == SITI  # NIKs survive as text
-    unit_cell, wage_cell = sheet.cell(3, HEADER.index("Kode Unit") + 1), sheet.cell(3, HEADER.index("Gaji") + 1)
+    unit_cell, wage_cell = (
+        sheet.cell(3, HEADER.index("Kode Unit") + 1),
+        sheet.cell(3, HEADER.index("Gaji") + 1),
+    )
     assert unit_cell.fill.fgColor.rgb.endswith("F8CBAD")  # error: red
     assert wage_cell.fill.fgColor.rgb.endswith("FFE699")  # warning: yellow
     assert sheet.cell(2, HEADER.index("Kode Unit") + 1).fill.fgColor.rgb in (None, "00000000")

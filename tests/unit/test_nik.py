@@ -39,7 +39,12 @@ CASES = [
     ("month 13", "3201011513900001", ["NIK_DATE"], []),
     ("serial 0000", "3201011507900000", ["NIK_SERIAL"], []),
     ("unknown province 99", "9901011507900001", ["NIK_PROVINCE"], []),
-    ("retired kab/kota 91.01 (Merauke before the Papua split)", "9101011507900001", [], ["NIK_REGION_RETIRED"]),
+    (
+        "retired kab/kota 91.01 (Merauke before the Papua split)",
+        "9101011507900001",
+        [],
+        ["NIK_REGION_RETIRED"],
+    ),
     ("retired kecamatan in a current kab/kota", "1311091507900001", [], ["NIK_REGION_RETIRED"]),
     ("unknown kab/kota prefix", "3299011507900001", [], ["NIK_REGION_UNKNOWN"]),
     ("unknown kecamatan prefix", "3201991507900001", [], ["NIK_REGION_UNKNOWN"]),

@@ -70,7 +70,15 @@ def test_rupiah_is_an_exact_integer_even_past_float_precision() -> None:
 
 @pytest.mark.parametrize(
     ("text", "sex"),
-    [("L", "L"), ("P", "P"), ("Laki-laki", "L"), ("perempuan", "P"), ("Pria", "L"), ("Wanita", "P"), ("X", None)],
+    [
+        ("L", "L"),
+        ("P", "P"),
+        ("Laki-laki", "L"),
+        ("perempuan", "P"),
+        ("Pria", "L"),
+        ("Wanita", "P"),
+        ("X", None),
+    ],
 )
 def test_sex_people_write(text: str, sex: str | None) -> None:
     assert parse_one(parse_sex, text) == sex
@@ -78,20 +86,42 @@ def test_sex_people_write(text: str, sex: str | None) -> None:
 
 @pytest.mark.parametrize(
     ("text", "phone"),
-    [("0812-3456-7890", "081234567890"), ("+62 812 3456 7890", "081234567890"), ("6281234567890", "081234567890"),
-     ("12345", None), ("0274-123456", None)],
+    [
+        ("0812-3456-7890", "081234567890"),
+        ("+62 812 3456 7890", "081234567890"),
+        ("6281234567890", "081234567890"),
+        ("12345", None),
+        ("0274-123456", None),
+    ],
 )
 def test_phone_numbers_people_write(text: str, phone: str | None) -> None:
     assert parse_one(parse_phone, text) == phone
 
 
 def test_headers_people_write_are_matched_to_fields() -> None:
-    headers = ["NIK KTP", " Nama  Lengkap ", "L/P", "Tgl. Lahir", "Unit Kerja", "Status Kepegawaian",
-               "Gaji", "TMT", "No. HP", "Keterangan"]
+    headers = [
+        "NIK KTP",
+        " Nama  Lengkap ",
+        "L/P",
+        "Tgl. Lahir",
+        "Unit Kerja",
+        "Status Kepegawaian",
+        "Gaji",
+        "TMT",
+        "No. HP",
+        "Keterangan",
+    ]
     mapped = map_headers(headers, FIELDS)
     assert mapped.columns == {
-        "nik": "NIK KTP", "nama": " Nama  Lengkap ", "jenis_kelamin": "L/P", "tanggal_lahir": "Tgl. Lahir",
-        "unit": "Unit Kerja", "kategori": "Status Kepegawaian", "upah": "Gaji", "tmt": "TMT", "no_hp": "No. HP",
+        "nik": "NIK KTP",
+        "nama": " Nama  Lengkap ",
+        "jenis_kelamin": "L/P",
+        "tanggal_lahir": "Tgl. Lahir",
+        "unit": "Unit Kerja",
+        "kategori": "Status Kepegawaian",
+        "upah": "Gaji",
+        "tmt": "TMT",
+        "no_hp": "No. HP",
     }
     assert mapped.unknown == ("Keterangan",)
     assert mapped.missing == ()

@@ -70,10 +70,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "The same NIK already appears in row {detail} of this file.",
     ),
     "OTHER_UNIT": (
-        "Pekerja ini masih aktif di unit {detail} pada Pemda yang sama. Jika ini mutasi, isi kolom "
-        "Mutasi dengan \"Ya\".",
+        'Pekerja ini masih aktif di unit {detail} pada Pemda yang sama. Jika ini mutasi, isi kolom Mutasi dengan "Ya".',
         "This worker is still active in unit {detail} of the same employer. If this is a transfer, put "
-        "\"Ya\" in the Mutasi column.",
+        '"Ya" in the Mutasi column.',
     ),
     "BIRTH_DATE_MISMATCH": (
         "Tanggal lahir {value} berbeda dengan tanggal lahir pada NIK ({detail}).",
@@ -88,12 +87,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Sex must be L (male) or P (female).",
     ),
     "DATE_INVALID": (
-        "Tanggal \"{value}\" tidak dapat dibaca; tulis seperti 15/07/1990 atau 1990-07-15.",
-        "Date \"{value}\" cannot be read; write it like 15/07/1990 or 1990-07-15.",
+        'Tanggal "{value}" tidak dapat dibaca; tulis seperti 15/07/1990 atau 1990-07-15.',
+        'Date "{value}" cannot be read; write it like 15/07/1990 or 1990-07-15.',
     ),
     "WAGE_INVALID": (
-        "Upah \"{value}\" tidak dapat dibaca; tulis seperti 2500000 atau Rp 2.500.000.",
-        "Wage \"{value}\" cannot be read; write it like 2500000 or Rp 2.500.000.",
+        'Upah "{value}" tidak dapat dibaca; tulis seperti 2500000 atau Rp 2.500.000.',
+        'Wage "{value}" cannot be read; write it like 2500000 or Rp 2.500.000.',
     ),
     "WAGE_FRACTION": (
         "Upah harus dalam rupiah penuh, tanpa sen.",
@@ -102,24 +101,23 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "WAGE_NOT_POSITIVE": ("Upah harus lebih dari 0.", "The wage must be more than 0."),
     "WAGE_BELOW_FLOOR": (
         "Upah di bawah batas {detail}; periksa kembali (upah yang dilaporkan biasanya minimal UMK/UMP).",
-        "The wage is below the {detail} floor; check it (the reported wage is usually at least the "
-        "regional minimum).",
+        "The wage is below the {detail} floor; check it (the reported wage is usually at least the regional minimum).",
     ),
     "UNIT_UNKNOWN": (
-        "Unit kerja \"{value}\" tidak terdaftar pada Pemda ini.",
-        "Work unit \"{value}\" is not registered for this employer.",
+        'Unit kerja "{value}" tidak terdaftar pada Pemda ini.',
+        'Work unit "{value}" is not registered for this employer.',
     ),
     "UNIT_FIXED": (
-        "Baris ini untuk unit \"{value}\", padahal impor ini hanya untuk unit {detail}.",
-        "This row is for unit \"{value}\", but this import is for unit {detail} only.",
+        'Baris ini untuk unit "{value}", padahal impor ini hanya untuk unit {detail}.',
+        'This row is for unit "{value}", but this import is for unit {detail} only.',
     ),
     "CATEGORY_UNKNOWN": (
-        "Kategori \"{value}\" tidak dikenal; pilih salah satu: {detail}.",
-        "Category \"{value}\" is unknown; choose one of: {detail}.",
+        'Kategori "{value}" tidak dikenal; pilih salah satu: {detail}.',
+        'Category "{value}" is unknown; choose one of: {detail}.',
     ),
     "KIND_UNKNOWN": (
-        "Jenis unit \"{value}\" tidak dikenal; pilih salah satu: {detail}.",
-        "Unit kind \"{value}\" is unknown; choose one of: {detail}.",
+        'Jenis unit "{value}" tidak dikenal; pilih salah satu: {detail}.',
+        'Unit kind "{value}" is unknown; choose one of: {detail}.',
     ),
     "START_BEFORE_15": (
         "TMT {value} lebih awal dari usia 15 tahun pekerja.",
@@ -135,12 +133,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "End date {value} is before the start date.",
     ),
     "PHONE_INVALID": (
-        "Nomor HP \"{value}\" tidak dikenali (contoh: 081234567890); tidak disimpan.",
-        "Phone number \"{value}\" is not recognised (example: 081234567890); it is not stored.",
+        'Nomor HP "{value}" tidak dikenali (contoh: 081234567890); tidak disimpan.',
+        'Phone number "{value}" is not recognised (example: 081234567890); it is not stored.',
     ),
     "DOMICILE_UNKNOWN": (
-        "Kode wilayah domisili \"{value}\" tidak dikenal; tidak disimpan.",
-        "Domicile region code \"{value}\" is unknown; it is not stored.",
+        'Kode wilayah domisili "{value}" tidak dikenal; tidak disimpan.',
+        'Domicile region code "{value}" is unknown; it is not stored.',
     ),
     "NAME_INVALID": (
         "Nama berisi angka atau tanda yang tidak lazim; periksa kembali.",
@@ -157,16 +155,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     # File level (row 1 = the header)
     "FILE_NO_ROWS": ("Berkas tidak berisi baris data.", "The file has no data rows."),
     "HEADER_MISSING": (
-        "Kolom wajib \"{value}\" tidak ditemukan di baris judul.",
-        "Required column \"{value}\" is not in the header row.",
+        'Kolom wajib "{value}" tidak ditemukan di baris judul.',
+        'Required column "{value}" is not in the header row.',
     ),
     "HEADER_DUPLICATE": (
-        "Kolom \"{value}\" muncul lebih dari sekali (sebagai {detail}).",
-        "Column \"{value}\" appears more than once (as {detail}).",
+        'Kolom "{value}" muncul lebih dari sekali (sebagai {detail}).',
+        'Column "{value}" appears more than once (as {detail}).',
     ),
     "HEADER_UNKNOWN": (
-        "Kolom \"{value}\" tidak dikenal dan diabaikan.",
-        "Column \"{value}\" is not recognised and is ignored.",
+        'Kolom "{value}" tidak dikenal dan diabaikan.',
+        'Column "{value}" is not recognised and is ignored.',
     ),
 }
 

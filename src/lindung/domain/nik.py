@@ -85,15 +85,16 @@ def nik_columns(raw: pl.Expr, regions: RegionCodes, today: dt.date) -> list[pl.E
     # dt.month() and dt.day() are Int8: widen before arithmetic.
     birth_mmdd = birth.dt.month().cast(pl.Int32) * 100 + birth.dt.day().cast(pl.Int32)
     age_years = (
-        pl.lit(today.year) - birth.dt.year().cast(pl.Int32) - (pl.lit(today.month * 100 + today.day) < birth_mmdd).cast(pl.Int32)
+        pl.lit(today.year)
+        - birth.dt.year().cast(pl.Int32)
+        - (pl.lit(today.month * 100 + today.day) < birth_mmdd).cast(pl.Int32)
     )
     return [
         text.alias("nik_text"),
         nik.alias("nik"),
         pl.when(ok_shape).then(cleaned.str.slice(6, 6)).alias("nik_ddmmyy"),
         birth.alias("nik_birth_date"),
-        pl.when(birth.is_not_null()).then(pl.when(female).then(pl.lit("P")).otherwise(pl.lit("L")))
-        .alias("nik_sex"),
+        pl.when(birth.is_not_null()).then(pl.when(female).then(pl.lit("P")).otherwise(pl.lit("L"))).alias("nik_sex"),
         pl.when(ok_shape).then(province).alias("nik_province"),
         pl.when(ok_shape).then(regency).alias("nik_regency"),
         pl.when(ok_shape).then(district).alias("nik_district"),
@@ -118,20 +119,14 @@ def nik_rules(today: dt.date, *, empty_is_error: bool = False) -> list[Rule]:
     birth = pl.col("nik_birth_date")
     regency_flag = pl.col("nik_regency_status")
     district_flag = pl.col("nik_district_status")
-    retired_code = (
-        pl.when(regency_flag == "retired").then(pl.col("nik_regency")).otherwise(pl.col("nik_district"))
-    )
-    unknown_code = (
-        pl.when(regency_flag == "unknown").then(pl.col("nik_regency")).otherwise(pl.col("nik_district"))
-    )
+    retired_code = pl.when(regency_flag == "retired").then(pl.col("nik_regency")).otherwise(pl.col("nik_district"))
+    unknown_code = pl.when(regency_flag == "unknown").then(pl.col("nik_regency")).otherwise(pl.col("nik_district"))
     digits = cleaned.str.count_matches(r"[0-9]")
     letters = cleaned.str.count_matches(r"[^0-9]")
     shape_detail = (
         digits.cast(pl.String)
         + pl.lit(" digit")
-        + pl.when(letters > 0).then(pl.lit(" dan ") + letters.cast(pl.String) + " huruf/tanda").otherwise(
-            pl.lit("")
-        )
+        + pl.when(letters > 0).then(pl.lit(" dan ") + letters.cast(pl.String) + " huruf/tanda").otherwise(pl.lit(""))
     )
     province_ok = shaped & pl.col("nik_province_known")
     return [
@@ -141,7 +136,11 @@ def nik_rules(today: dt.date, *, empty_is_error: bool = False) -> list[Rule]:
         Rule("NIK_PROVINCE", "nik", "error", shaped & ~pl.col("nik_province_known"), pl.col("nik_province")),
         Rule("NIK_DATE", "nik", "error", shaped & birth.is_null(), pl.col("nik_ddmmyy")),
         Rule(
-            "NIK_DATE_FUTURE", "nik", "error", shaped & (birth > pl.lit(today)), birth.dt.to_string("%d-%m-%Y")
+            "NIK_DATE_FUTURE",
+            "nik",
+            "error",
+            shaped & (birth > pl.lit(today)),
+            birth.dt.to_string("%d-%m-%Y"),
         ),
         Rule("NIK_SERIAL", "nik", "error", shaped & (pl.col("nik").str.slice(12, 4) == "0000")),
         Rule(

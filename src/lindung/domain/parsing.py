@@ -57,10 +57,7 @@ def days_in_month(year: pl.Expr, month: pl.Expr) -> pl.Expr:
 def safe_date(year: pl.Expr, month: pl.Expr, day: pl.Expr) -> pl.Expr:
     """A date from parts, null where the parts are no real date (31 Feb, month 13, day 0)."""
     ok = (
-        month.is_between(1, 12)
-        & day.is_between(1, 31)
-        & (day <= days_in_month(year, month))
-        & year.is_between(1, 9999)
+        month.is_between(1, 12) & day.is_between(1, 31) & (day <= days_in_month(year, month)) & year.is_between(1, 9999)
     )
     # pl.date raises on impossible parts, so impossible rows get harmless parts and are masked after.
     built = pl.date(
@@ -89,9 +86,7 @@ def parse_date(text: pl.Expr, today: dt.date) -> pl.Expr:
     from_text = safe_date(two_digit_year(year, today), month, day)
     serial = t.str.extract(_SERIAL, 1).cast(pl.Int32, strict=False)
     # Serials from 1 Jan 1910 (3654) to 31 Dec 2099 (73050); other numbers are not dates.
-    from_serial = pl.when(serial.is_between(3654, 73050)).then(
-        pl.lit(_EXCEL_EPOCH) + pl.duration(days=serial)
-    )
+    from_serial = pl.when(serial.is_between(3654, 73050)).then(pl.lit(_EXCEL_EPOCH) + pl.duration(days=serial))
     return pl.coalesce(from_text, from_serial.cast(pl.Date))
 
 
@@ -167,15 +162,7 @@ def is_yes(text: pl.Expr) -> pl.Expr:
 
 def normalize_key(text: pl.Expr) -> pl.Expr:
     """Lower case, punctuation to single spaces: how headers, categories and unit names are matched."""
-    return (
-        text.str.to_lowercase()
-        .str.replace_all(r"[^0-9a-z]+", " ")
-        .str.strip_chars()
-    )
-
-
-def normalize_key_one(text: str) -> str:
-    return parse_one(normalize_key, text) or ""
+    return text.str.to_lowercase().str.replace_all(r"[^0-9a-z]+", " ").str.strip_chars()
 
 
 def parse_one(parser: object, text: str | None, *args: object) -> object:

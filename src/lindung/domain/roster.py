@@ -107,7 +107,8 @@ def prepare(raw: pl.DataFrame, ctx: RosterContext) -> pl.DataFrame:
     """Typed columns beside the text: `raw` has `row` and one String column per field (null if absent)."""
     frame = raw.with_columns(
         [
-            _text(f.name).replace("", None).alias(f.name) if f.name in raw.columns
+            _text(f.name).replace("", None).alias(f.name)
+            if f.name in raw.columns
             else pl.lit(None, pl.String).alias(f.name)
             for f in FIELDS
         ]
@@ -125,8 +126,12 @@ def prepare(raw: pl.DataFrame, ctx: RosterContext) -> pl.DataFrame:
     frame = (
         frame.with_columns(normalize_key(pl.col("unit")).alias("_ukey"))
         .join(by_code, on="_ukey", how="left", maintain_order="left")
-        .join(by_name.rename({"_ukey_name": "_ukey"}).unique("_ukey", keep="first"), on="_ukey", how="left",
-              maintain_order="left")
+        .join(
+            by_name.rename({"_ukey_name": "_ukey"}).unique("_ukey", keep="first"),
+            on="_ukey",
+            how="left",
+            maintain_order="left",
+        )
         .with_columns(
             pl.coalesce("unit_id", "_uid_n").alias("unit_id"),
             pl.coalesce("_unit_code", "_uc_n").alias("unit_code"),
@@ -155,7 +160,9 @@ def prepare(raw: pl.DataFrame, ctx: RosterContext) -> pl.DataFrame:
 def row_rules(ctx: RosterContext) -> list[Rule]:
     """Every check on a prepared row that needs no registry state (those are in `registry_rules`)."""
     today = ctx.today
-    required = [Rule("REQUIRED", f.name, "error", ~_present(TEXT_COLUMNS.get(f.name, f.name))) for f in FIELDS if f.required]
+    required = [
+        Rule("REQUIRED", f.name, "error", ~_present(TEXT_COLUMNS.get(f.name, f.name))) for f in FIELDS if f.required
+    ]
     birth = pl.col("nik_birth_date")
     category_words = ", ".join(label for label, _ in WORKER_CATEGORIES.values())
     fixed = ctx.fixed_unit
@@ -163,7 +170,12 @@ def row_rules(ctx: RosterContext) -> list[Rule]:
     return [
         *required,
         *nik_rules(today),
-        Rule("NIK_EXCEL_NUMBER", "nik", "error", pl.col("_nik_numeric").fill_null(False) & pl.col("nik").is_not_null()),
+        Rule(
+            "NIK_EXCEL_NUMBER",
+            "nik",
+            "error",
+            pl.col("_nik_numeric").fill_null(False) & pl.col("nik").is_not_null(),
+        ),
         Rule(
             "DUPLICATE_NIK",
             "nik",
@@ -172,7 +184,12 @@ def row_rules(ctx: RosterContext) -> list[Rule]:
             pl.col("row").first().over("nik").cast(pl.String),
         ),
         Rule("NAME_INVALID", "nama", "warning", pl.col("name").str.contains(r"[0-9@#$%*=<>{}\[\]_|\\/]")),
-        Rule("DATE_INVALID", "tanggal_lahir", "error", _present("tanggal_lahir") & pl.col("stated_birth_date").is_null()),
+        Rule(
+            "DATE_INVALID",
+            "tanggal_lahir",
+            "error",
+            _present("tanggal_lahir") & pl.col("stated_birth_date").is_null(),
+        ),
         Rule(
             "BIRTH_DATE_MISMATCH",
             "tanggal_lahir",
@@ -180,12 +197,18 @@ def row_rules(ctx: RosterContext) -> list[Rule]:
             birth.is_not_null() & pl.col("stated_birth_date").is_not_null() & (birth != pl.col("stated_birth_date")),
             birth.dt.to_string("%d/%m/%Y"),
         ),
-        Rule("SEX_INVALID", "jenis_kelamin", "error", _present("jenis_kelamin") & pl.col("stated_sex").is_null()),
+        Rule(
+            "SEX_INVALID",
+            "jenis_kelamin",
+            "error",
+            _present("jenis_kelamin") & pl.col("stated_sex").is_null(),
+        ),
         Rule(
             "SEX_MISMATCH",
             "jenis_kelamin",
             "error",
-            pl.col("nik_sex").is_not_null() & pl.col("stated_sex").is_not_null()
+            pl.col("nik_sex").is_not_null()
+            & pl.col("stated_sex").is_not_null()
             & (pl.col("nik_sex") != pl.col("stated_sex")),
             pl.col("nik_sex"),
         ),
@@ -199,34 +222,52 @@ def row_rules(ctx: RosterContext) -> list[Rule]:
             pl.lit(fixed),
         ),
         Rule(
-            "CATEGORY_UNKNOWN", "kategori", "error", _present("kategori") & pl.col("category").is_null(),
+            "CATEGORY_UNKNOWN",
+            "kategori",
+            "error",
+            _present("kategori") & pl.col("category").is_null(),
             pl.lit(category_words),
         ),
         Rule(
-            "WAGE_NOT_POSITIVE", "upah", "error",
+            "WAGE_NOT_POSITIVE",
+            "upah",
+            "error",
             _present("upah") & (wage_text.str.contains(r"^\s*-") | (pl.col("wage") == 0)),
         ),
         Rule(
-            "WAGE_INVALID", "upah", "error",
+            "WAGE_INVALID",
+            "upah",
+            "error",
             _present("upah") & pl.col("wage").is_null() & ~wage_text.str.contains(r"^\s*-"),
         ),
         Rule("WAGE_FRACTION", "upah", "error", pl.col("wage").is_not_null() & pl.col("_wage_sen")),
         Rule(
-            "WAGE_BELOW_FLOOR", "upah", "warning",
+            "WAGE_BELOW_FLOOR",
+            "upah",
+            "warning",
             (pl.col("wage") > 0) & (pl.col("wage") < ctx.wage_floor),
             pl.lit(ctx.wage_floor_label),
         ),
         Rule("DATE_INVALID", "tmt", "error", _present("tmt") & pl.col("start_date").is_null()),
         Rule(
-            "START_BEFORE_15", "tmt", "error",
+            "START_BEFORE_15",
+            "tmt",
+            "error",
             birth.is_not_null() & (pl.col("start_date") < birth.dt.offset_by("15y")),
         ),
         Rule(
-            "START_FUTURE", "tmt", "warning",
+            "START_FUTURE",
+            "tmt",
+            "warning",
             (pl.col("start_date") > pl.lit(today)) & (pl.col("start_date") <= pl.lit(today + dt.timedelta(366))),
         ),
         Rule("START_TOO_FAR", "tmt", "error", pl.col("start_date") > pl.lit(today + dt.timedelta(366))),
-        Rule("DATE_INVALID", "tanggal_selesai", "error", _present("tanggal_selesai") & pl.col("end_date").is_null()),
+        Rule(
+            "DATE_INVALID",
+            "tanggal_selesai",
+            "error",
+            _present("tanggal_selesai") & pl.col("end_date").is_null(),
+        ),
         Rule("END_BEFORE_START", "tanggal_selesai", "error", pl.col("end_date") < pl.col("start_date")),
         Rule("DOMICILE_UNKNOWN", "domisili", "warning", _present("domisili") & pl.col("domicile_id").is_null()),
     ]
@@ -269,9 +310,7 @@ def classify(valid: pl.DataFrame) -> pl.DataFrame:
     frame = valid.with_columns(birth.alias("birth_date"), sex.alias("sex"))
     same_unit = pl.col("emp_id").is_not_null() & (pl.col("emp_unit_id") == pl.col("unit_id"))
     reemployed = same_unit & pl.col("emp_end_date").is_not_null() & (pl.col("emp_end_date") < pl.col("start_date"))
-    transfer = (
-        _emp_active_on(pl.col("start_date")) & (pl.col("emp_unit_id") != pl.col("unit_id")) & pl.col("transfer")
-    )
+    transfer = _emp_active_on(pl.col("start_date")) & (pl.col("emp_unit_id") != pl.col("unit_id")) & pl.col("transfer")
     worker_changed = pl.col("worker_id").is_not_null() & pl.any_horizontal(
         _differs("name", "w_name"),
         _differs("birth_date", "w_birth_date"),

@@ -24,7 +24,8 @@ def prepare(raw: pl.DataFrame) -> pl.DataFrame:
     frame = raw.with_columns(
         [
             pl.col(f.name).cast(pl.String).str.strip_chars().replace("", None).alias(f.name)
-            if f.name in raw.columns else pl.lit(None, pl.String).alias(f.name)
+            if f.name in raw.columns
+            else pl.lit(None, pl.String).alias(f.name)
             for f in FIELDS
         ]
     )
@@ -41,9 +42,16 @@ def rules() -> list[Rule]:
     kinds = ", ".join(label for label, _ in UNIT_KINDS.values())
     return [
         *[Rule("REQUIRED", f.name, "error", ~present[f.name]) for f in FIELDS if f.required],
-        Rule("CODE_INVALID", "kode", "error", present["kode"] & ~pl.col("code").str.contains(r"^[A-Z0-9._-]{1,40}$")),
         Rule(
-            "DUPLICATE_CODE", "kode", "error",
+            "CODE_INVALID",
+            "kode",
+            "error",
+            present["kode"] & ~pl.col("code").str.contains(r"^[A-Z0-9._-]{1,40}$"),
+        ),
+        Rule(
+            "DUPLICATE_CODE",
+            "kode",
+            "error",
             present["kode"] & (pl.int_range(pl.len()).over("code") > 0),
             pl.col("row").first().over("code").cast(pl.String),
         ),

@@ -14,7 +14,9 @@ Progress = Callable[[int], None]
 
 def _sqlite_values(frame: pl.DataFrame) -> pl.DataFrame:
     """SQLite stores Django dates as ISO text."""
-    return frame.with_columns(pl.col(pl.Date).dt.to_string("%Y-%m-%d"), pl.col(pl.Datetime).dt.to_string("%Y-%m-%d %H:%M:%S"))
+    return frame.with_columns(
+        pl.col(pl.Date).dt.to_string("%Y-%m-%d"), pl.col(pl.Datetime).dt.to_string("%Y-%m-%d %H:%M:%S")
+    )
 
 
 def reserve_ids(table: str, count: int) -> pl.Series:

@@ -56,8 +56,10 @@ def _read_csv(path: Path) -> pl.DataFrame:
 
 
 def _sheet_xml_path(archive: zipfile.ZipFile, sheet_name: str) -> str | None:
-    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-          "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships"}
+    ns = {
+        "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+        "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    }
     workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
     rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
     targets = {rel.get("Id"): rel.get("Target") for rel in rels}
@@ -124,7 +126,9 @@ def read_sheet(path: Path, fields: Sequence[Field], lang: Lang, optional: frozen
         elif suffix in (".xlsx", ".xlsm"):
             raw, sheet_name = _read_xlsx(path)
         else:
-            raise ValidationFailed(f"Jenis berkas {suffix or '(tanpa akhiran)'} tidak didukung; gunakan .xlsx atau .csv")
+            raise ValidationFailed(
+                f"Jenis berkas {suffix or '(tanpa akhiran)'} tidak didukung; gunakan .xlsx atau .csv"
+            )
     except pl.exceptions.PolarsError as exc:
         raise ValidationFailed(f"Berkas {path.name} tidak dapat dibaca: {exc}") from exc
     headers = map_headers([str(c) for c in raw.columns], fields, optional)
@@ -132,8 +136,15 @@ def read_sheet(path: Path, fields: Sequence[Field], lang: Lang, optional: frozen
     for label in headers.missing:
         issues.append(Issue(1, label, "HEADER_MISSING", render("HEADER_MISSING", lang, value=label), label))
     for header, other in headers.duplicates:
-        issues.append(Issue(1, header, "HEADER_DUPLICATE",
-                            render("HEADER_DUPLICATE", lang, value=header, detail=other), header))
+        issues.append(
+            Issue(
+                1,
+                header,
+                "HEADER_DUPLICATE",
+                render("HEADER_DUPLICATE", lang, value=header, detail=other),
+                header,
+            )
+        )
     if issues:
         raise ValidationFailed("Baris judul tidak lengkap", issues)
     warnings = [
@@ -158,5 +169,7 @@ def read_sheet(path: Path, fields: Sequence[Field], lang: Lang, optional: frozen
     keep = frame.select(~blank & ~example).to_series()
     frame, raw = frame.filter(keep), raw.filter(keep)
     if frame.height == 0:
-        raise ValidationFailed("Berkas tidak berisi baris data", [Issue(2, None, "FILE_NO_ROWS", render("FILE_NO_ROWS", lang))])
+        raise ValidationFailed(
+            "Berkas tidak berisi baris data", [Issue(2, None, "FILE_NO_ROWS", render("FILE_NO_ROWS", lang))]
+        )
     return Sheet(frame, raw, headers, tuple(warnings))

@@ -26,8 +26,8 @@ from lindung.domain.privacy import mask_nik
 from lindung.domain.roster import (
     EXISTING_SCHEMA,
     FIELDS,
-    UNITS_SCHEMA,
     TEXT_COLUMNS,
+    UNITS_SCHEMA,
     RosterContext,
     attach_existing,
     classify,
@@ -78,8 +78,14 @@ class ImportResult:
             "warned": self.warned,
             "committed": self.committed,
             "issues": [
-                {"row": i.row, "column": i.column, "value": i.value, "code": i.code, "message": i.message,
-                 "severity": i.severity}
+                {
+                    "row": i.row,
+                    "column": i.column,
+                    "value": i.value,
+                    "code": i.code,
+                    "message": i.message,
+                    "severity": i.severity,
+                }
                 for i in self.issues
             ],
             "not_in_file": [{"unit": n.unit, "nik": n.nik, "name": n.name} for n in self.not_in_file],
@@ -158,7 +164,12 @@ class Checked:
 
 
 def check_roster(
-    path: Path, employer: Employer, unit: str | None, today: dt.date, lang: Lang, progress: Progress | None = None
+    path: Path,
+    employer: Employer,
+    unit: str | None,
+    today: dt.date,
+    lang: Lang,
+    progress: Progress | None = None,
 ) -> Checked:
     if progress:
         progress("baca", 0, 1)
@@ -219,9 +230,11 @@ def import_roster(
     issues, classified = checked.issues, checked.classified
     errors = issues.filter(pl.col("severity") == "error")
     rejected_rows = errors.get_column("row").n_unique()
-    warned_rows = issues.filter(
-        (pl.col("severity") == "warning") & ~pl.col("row").is_in(errors.get_column("row").implode())
-    ).get_column("row").n_unique()
+    warned_rows = (
+        issues.filter((pl.col("severity") == "warning") & ~pl.col("row").is_in(errors.get_column("row").implode()))
+        .get_column("row")
+        .n_unique()
+    )
     counts = classified.get_column("outcome").value_counts()
     by_outcome = dict(zip(counts.get_column("outcome").to_list(), counts.get_column("count").to_list(), strict=True))
     result = ImportResult(
@@ -253,14 +266,31 @@ def import_roster(
     return result
 
 
-_WORKER_FIELDS = {"name": "w_name", "birth_date": "w_birth_date", "sex": "w_sex", "phone": "w_phone",
-                  "domicile_id": "w_domicile_id"}
-_EMPLOYMENT_FIELDS = {"category": "emp_category", "job_title": "emp_job_title", "wage": "emp_wage",
-                      "start_date": "emp_start_date", "end_date": "emp_end_date", "sk_number": "emp_sk_number"}
+_WORKER_FIELDS = {
+    "name": "w_name",
+    "birth_date": "w_birth_date",
+    "sex": "w_sex",
+    "phone": "w_phone",
+    "domicile_id": "w_domicile_id",
+}
+_EMPLOYMENT_FIELDS = {
+    "category": "emp_category",
+    "job_title": "emp_job_title",
+    "wage": "emp_wage",
+    "start_date": "emp_start_date",
+    "end_date": "emp_end_date",
+    "sk_number": "emp_sk_number",
+}
 
 
-def _changes(frame: pl.DataFrame, model: str, key: str, fields: dict[str, str], changeset_id: int,
-             action: str = "update") -> list[Change]:
+def _changes(
+    frame: pl.DataFrame,
+    model: str,
+    key: str,
+    fields: dict[str, str],
+    changeset_id: int,
+    action: str = "update",
+) -> list[Change]:
     """Change rows (before/after of the fields that differ) for updated records."""
     out = []
     for row in frame.iter_rows(named=True):
@@ -269,8 +299,16 @@ def _changes(frame: pl.DataFrame, model: str, key: str, fields: dict[str, str], 
             if row[new] is not None and row[new] != row[old]:
                 before[new] = row[old].isoformat() if isinstance(row[old], dt.date) else row[old]
                 after[new] = row[new].isoformat() if isinstance(row[new], dt.date) else row[new]
-        out.append(Change(changeset_id=changeset_id, model=model, object_id=str(row[key]), action=action,
-                          before=before, after=after))
+        out.append(
+            Change(
+                changeset_id=changeset_id,
+                model=model,
+                object_id=str(row[key]),
+                action=action,
+                before=before,
+                after=after,
+            )
+        )
     return out
 
 
@@ -293,48 +331,74 @@ def _write(employer: Employer, rows: pl.DataFrame, changeset_id: int, progress: 
     insert_frame(
         "registry_worker",
         new_workers.select(
-            pl.col("worker_id").alias("id"), "nik", "name", "birth_date", "sex", "phone", "domicile_id",
+            pl.col("worker_id").alias("id"),
+            "nik",
+            "name",
+            "birth_date",
+            "sex",
+            "phone",
+            "domicile_id",
             pl.lit(changeset_id, pl.Int64).alias("created_in_id"),
         ),
     )
-    rows = rows.join(new_workers.select("row", pl.col("worker_id").alias("_new_id")), on="row", how="left").with_columns(
-        pl.coalesce("worker_id", "_new_id").alias("worker_id")
-    )
+    rows = rows.join(
+        new_workers.select("row", pl.col("worker_id").alias("_new_id")), on="row", how="left"
+    ).with_columns(pl.coalesce("worker_id", "_new_id").alias("worker_id"))
 
     changed_workers = rows.filter(pl.col("worker_changed"))
     if changed_workers.height:
-        Change.objects.bulk_create(_changes(changed_workers, "registry.worker", "worker_id", _WORKER_FIELDS, changeset_id))
-        update_rows("registry_worker", changed_workers.select(
-            pl.col("worker_id").alias("id"),
-            *[pl.coalesce(new, old).alias(new) for new, old in _WORKER_FIELDS.items()],
-            pl.lit(now).alias("updated_at"),
-        ))
+        Change.objects.bulk_create(
+            _changes(changed_workers, "registry.worker", "worker_id", _WORKER_FIELDS, changeset_id)
+        )
+        update_rows(
+            "registry_worker",
+            changed_workers.select(
+                pl.col("worker_id").alias("id"),
+                *[pl.coalesce(new, old).alias(new) for new, old in _WORKER_FIELDS.items()],
+                pl.lit(now).alias("updated_at"),
+            ),
+        )
 
     ended = rows.filter(pl.col("ends_previous")).with_columns(
         pl.max_horizontal(pl.col("start_date") - pl.duration(days=1), pl.col("emp_start_date")).alias("_end")
     )
     if ended.height:
-        Change.objects.bulk_create([
-            Change(changeset_id=changeset_id, model="registry.employment", object_id=str(r["emp_id"]), action="end",
-                   before={"end_date": None, "unit": r["emp_unit_code"]},
-                   after={"end_date": r["_end"].isoformat(), "transfer_to": r["unit_code"]})
-            for r in ended.iter_rows(named=True)
-        ])
-        update_rows("registry_employment", ended.select(
-            pl.col("emp_id").alias("id"), pl.col("_end").alias("end_date"), pl.lit(now).alias("updated_at")
-        ))
+        Change.objects.bulk_create(
+            [
+                Change(
+                    changeset_id=changeset_id,
+                    model="registry.employment",
+                    object_id=str(r["emp_id"]),
+                    action="end",
+                    before={"end_date": None, "unit": r["emp_unit_code"]},
+                    after={"end_date": r["_end"].isoformat(), "transfer_to": r["unit_code"]},
+                )
+                for r in ended.iter_rows(named=True)
+            ]
+        )
+        update_rows(
+            "registry_employment",
+            ended.select(
+                pl.col("emp_id").alias("id"),
+                pl.col("_end").alias("end_date"),
+                pl.lit(now).alias("updated_at"),
+            ),
+        )
 
     changed_employments = rows.filter(pl.col("employment_changed"))
     if changed_employments.height:
         Change.objects.bulk_create(
             _changes(changed_employments, "registry.employment", "emp_id", _EMPLOYMENT_FIELDS, changeset_id)
         )
-        update_rows("registry_employment", changed_employments.select(
-            pl.col("emp_id").alias("id"),
-            pl.col("unit_id"),
-            *[pl.coalesce(new, old).alias(new) for new, old in _EMPLOYMENT_FIELDS.items()],
-            pl.lit(now).alias("updated_at"),
-        ))
+        update_rows(
+            "registry_employment",
+            changed_employments.select(
+                pl.col("emp_id").alias("id"),
+                pl.col("unit_id"),
+                *[pl.coalesce(new, old).alias(new) for new, old in _EMPLOYMENT_FIELDS.items()],
+                pl.lit(now).alias("updated_at"),
+            ),
+        )
     step(rows.height - rows.filter(pl.col("new_employment")).height)
 
     insert_frame(
@@ -342,7 +406,13 @@ def _write(employer: Employer, rows: pl.DataFrame, changeset_id: int, progress: 
         rows.filter(pl.col("new_employment")).select(
             "worker_id",
             pl.lit(employer.pk, pl.Int64).alias("employer_id"),
-            "unit_id", "category", "job_title", "wage", "start_date", "end_date", "sk_number",
+            "unit_id",
+            "category",
+            "job_title",
+            "wage",
+            "start_date",
+            "end_date",
+            "sk_number",
             pl.lit(changeset_id, pl.Int64).alias("created_in_id"),
         ),
         step,

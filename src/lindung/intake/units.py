@@ -26,7 +26,13 @@ def check_units(path: Path, lang: Lang) -> tuple[Sheet, pl.DataFrame, pl.DataFra
 
 
 def import_units(
-    path: Path, employer_code: str, *, mode: Mode = "dry", actor: str, lang: Lang = "id", errors_out: Path | None = None
+    path: Path,
+    employer_code: str,
+    *,
+    mode: Mode = "dry",
+    actor: str,
+    lang: Lang = "id",
+    errors_out: Path | None = None,
 ) -> ImportResult:
     employer = get_employer(employer_code)
     sheet, prepared, issues = check_units(path, lang)
@@ -38,12 +44,22 @@ def import_units(
         rows=prepared.height,
         rejected=len(bad_rows),
         warned=issues.filter((pl.col("severity") == "warning") & ~pl.col("row").is_in(list(bad_rows)))
-        .get_column("row").n_unique(),
-        issues=[*sheet.file_issues, *[
-            Issue(r["row"], labels.get(r["column"], r["column"]), r["code"],
-                  render(r["code"], lang, value=r["value"], detail=r["detail"]), r["value"], r["severity"])
-            for r in issues.iter_rows(named=True)
-        ]],
+        .get_column("row")
+        .n_unique(),
+        issues=[
+            *sheet.file_issues,
+            *[
+                Issue(
+                    r["row"],
+                    labels.get(r["column"], r["column"]),
+                    r["code"],
+                    render(r["code"], lang, value=r["value"], detail=r["detail"]),
+                    r["value"],
+                    r["severity"],
+                )
+                for r in issues.iter_rows(named=True)
+            ],
+        ],
     )
     if errors_out is not None:
         write_error_report(errors_out, sheet, result.issues)
@@ -62,8 +78,11 @@ def import_units(
     if mode == "dry" or (mode == "commit" and bad_rows) or not plan:
         return result
     with transaction.atomic():
-        cs = open_changeset(actor, f"units import {path.name}", {"employer": employer.region_id, "new": result.new,
-                                                                  "changed": result.changed})
+        cs = open_changeset(
+            actor,
+            f"units import {path.name}",
+            {"employer": employer.region_id, "new": result.new, "changed": result.changed},
+        )
         for code, values, unit in plan:
             if unit is None:
                 created = WorkUnit.objects.create(employer=employer, code=code, **values)

@@ -30,8 +30,8 @@ _GUIDE = [
     "2. Kolom NIK berformat Teks. Jangan ubah ke Angka: Excel hanya menyimpan 15 digit dan NIK rusak.",
     "3. Tanggal ditulis 15/07/1990, 1990-07-15 atau 15 Juli 1990. Upah ditulis dalam rupiah penuh per bulan.",
     "4. Kategori dan Kode Unit dipilih dari daftar (lihat lembar Pilihan).",
-    "5. Isi Mutasi dengan \"Ya\" bila pekerja pindah dari unit lain di Pemda yang sama.",
-    "6. Baris contoh (nama diawali \"Contoh:\") dilewati saat impor; boleh dihapus.",
+    '5. Isi Mutasi dengan "Ya" bila pekerja pindah dari unit lain di Pemda yang sama.',
+    '6. Baris contoh (nama diawali "Contoh:") dilewati saat impor; boleh dihapus.',
     "7. Kolom bertanda * wajib diisi. Arahkan kursor ke judul kolom untuk penjelasan.",
     "",
     "Periksa berkas: lindung roster import BERKAS --employer KODE (tanpa --commit tidak ada yang disimpan).",
@@ -42,8 +42,16 @@ def write_template(out: Path, employer: Employer | None) -> None:
     """The roster template: headers with notes, NIK as text, dropdowns for category and unit, an example row."""
     units = list(WorkUnit.objects.filter(employer=employer).values_list("code", "name")) if employer else []
     book = xlsxwriter.Workbook(str(out))
-    header = book.add_format({"bold": True, "bg_color": "#1F4E78", "font_color": "#FFFFFF", "text_wrap": True,
-                              "valign": "top", "border": 1})
+    header = book.add_format(
+        {
+            "bold": True,
+            "bg_color": "#1F4E78",
+            "font_color": "#FFFFFF",
+            "text_wrap": True,
+            "valign": "top",
+            "border": 1,
+        }
+    )
     text = book.add_format({"num_format": "@"})
     example = book.add_format({"italic": True, "font_color": "#7F7F7F", "num_format": "@"})
     example_money = book.add_format({"italic": True, "font_color": "#7F7F7F", "num_format": "#,##0"})
@@ -65,8 +73,7 @@ def write_template(out: Path, employer: Employer | None) -> None:
         sheet.write_string(0, col, f.label + (" *" if f.required else ""), header)
         sheet.write_comment(0, col, f.note, {"x_scale": 2, "y_scale": 1.2})
         is_money = f.name == "upah"
-        sheet.set_column(col, col, 26 if f.name in ("nama", "jabatan", "kategori") else 16,
-                         money if is_money else text)
+        sheet.set_column(col, col, 26 if f.name in ("nama", "jabatan", "kategori") else 16, money if is_money else text)
         value = _EXAMPLE[f.name]
         if isinstance(value, int):
             sheet.write_number(1, col, value, example_money)
@@ -74,15 +81,36 @@ def write_template(out: Path, employer: Employer | None) -> None:
             sheet.write_string(1, col, value, example)
     columns = {f.name: i for i, f in enumerate(FIELDS)}
     last = 1_048_575
-    sheet.data_validation(1, columns["kategori"], last, columns["kategori"], {
-        "validate": "list", "source": f"=Pilihan!$A$2:$A${len(WORKER_CATEGORIES) + 1}",
-        "error_message": "Pilih kategori dari daftar."})
+    sheet.data_validation(
+        1,
+        columns["kategori"],
+        last,
+        columns["kategori"],
+        {
+            "validate": "list",
+            "source": f"=Pilihan!$A$2:$A${len(WORKER_CATEGORIES) + 1}",
+            "error_message": "Pilih kategori dari daftar.",
+        },
+    )
     if units:
-        sheet.data_validation(1, columns["unit"], last, columns["unit"], {
-            "validate": "list", "source": f"=Pilihan!$C$2:$C${len(units) + 1}",
-            "error_message": "Pilih kode unit dari daftar (lembar Pilihan)."})
-    sheet.data_validation(1, columns["jenis_kelamin"], last, columns["jenis_kelamin"],
-                          {"validate": "list", "source": ["L", "P"]})
+        sheet.data_validation(
+            1,
+            columns["unit"],
+            last,
+            columns["unit"],
+            {
+                "validate": "list",
+                "source": f"=Pilihan!$C$2:$C${len(units) + 1}",
+                "error_message": "Pilih kode unit dari daftar (lembar Pilihan).",
+            },
+        )
+    sheet.data_validation(
+        1,
+        columns["jenis_kelamin"],
+        last,
+        columns["jenis_kelamin"],
+        {"validate": "list", "source": ["L", "P"]},
+    )
     sheet.data_validation(1, columns["mutasi"], last, columns["mutasi"], {"validate": "list", "source": ["Ya"]})
     sheet.freeze_panes(1, 0)
     sheet.set_row(0, 32)

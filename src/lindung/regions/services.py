@@ -87,8 +87,16 @@ def load_history(path: Path) -> LoadResult:
         code = r["kode"].strip()
         parent = code.rsplit(".", 1)[0] if "." in code else None
         level = _LEVEL_OF_TINGKAT.get(r["tingkat"].strip(), code.count(".") + 1)
-        rows.append((code, r["nama_terakhir"].strip(), level, r["tingkat"].strip(),
-                     parent if parent in known else None, False))
+        rows.append(
+            (
+                code,
+                r["nama_terakhir"].strip(),
+                level,
+                r["tingkat"].strip(),
+                parent if parent in known else None,
+                False,
+            )
+        )
     result = _sync(rows)
     return LoadResult(result.created, result.updated, result.unchanged + len(records) - len(rows))
 

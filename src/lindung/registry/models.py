@@ -39,6 +39,9 @@ class Change(models.Model):
     class Meta:
         indexes = [models.Index(fields=["model", "object_id"])]
 
+    def __str__(self) -> str:
+        return f"{self.model} {self.object_id} {self.action}"
+
 
 class BranchOffice(models.Model):
     """A BPJS TK kantor cabang and the kab/kota it serves."""
@@ -127,3 +130,6 @@ class Employment(models.Model):
                 name="employment_end_after_start",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} @ {self.unit_id} from {self.start_date}"

@@ -79,8 +79,14 @@ def add_employer(region_code: str, npp: str | None, actor: str) -> EmployerResul
         if employer is None:
             cs = open_changeset(actor, f"employer add {code}")
             employer = Employer.objects.create(region=region, name=employer_name(region), npp=npp)
-            record_change(cs, "registry.employer", employer.pk, "create", None,
-                          {"region": code, "name": employer.name, "npp": npp})
+            record_change(
+                cs,
+                "registry.employer",
+                employer.pk,
+                "create",
+                None,
+                {"region": code, "name": employer.name, "npp": npp},
+            )
             return EmployerResult(employer, "created")
         if npp is not None and employer.npp != npp:
             if Employer.objects.filter(npp=npp).exclude(pk=employer.pk).exists():

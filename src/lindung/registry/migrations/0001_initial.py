@@ -5,124 +5,259 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('regions', '0001_initial'),
+        ("regions", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ChangeSet',
+            name="ChangeSet",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('actor', models.CharField(max_length=150)),
-                ('at', models.DateTimeField(auto_now_add=True)),
-                ('source', models.CharField(max_length=300)),
-                ('summary', models.JSONField(default=dict)),
+                (
+                    "id",
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                ),
+                ("actor", models.CharField(max_length=150)),
+                ("at", models.DateTimeField(auto_now_add=True)),
+                ("source", models.CharField(max_length=300)),
+                ("summary", models.JSONField(default=dict)),
             ],
         ),
         migrations.CreateModel(
-            name='BranchOffice',
+            name="BranchOffice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=20, unique=True)),
-                ('name', models.CharField(max_length=120)),
-                ('territory', models.ManyToManyField(blank=True, related_name='branch_offices', to='regions.region')),
+                (
+                    "id",
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                ),
+                ("code", models.CharField(max_length=20, unique=True)),
+                ("name", models.CharField(max_length=120)),
+                (
+                    "territory",
+                    models.ManyToManyField(blank=True, related_name="branch_offices", to="regions.region"),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Employer',
+            name="Employer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=150)),
-                ('npp', models.CharField(blank=True, max_length=20, null=True, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('region', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='employer', to='regions.region')),
+                (
+                    "id",
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                ),
+                ("name", models.CharField(max_length=150)),
+                ("npp", models.CharField(blank=True, max_length=20, null=True, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "region",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="employer",
+                        to="regions.region",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['region_id'],
+                "ordering": ["region_id"],
             },
         ),
         migrations.CreateModel(
-            name='Worker',
+            name="Worker",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('nik', models.CharField(max_length=16, unique=True)),
-                ('name', models.CharField(max_length=200)),
-                ('birth_date', models.DateField()),
-                ('sex', models.CharField(choices=[('L', 'Laki-laki'), ('P', 'Perempuan')], max_length=1)),
-                ('phone', models.CharField(blank=True, max_length=20, null=True)),
-                ('updated_at', models.DateTimeField(blank=True, null=True)),
-                ('created_in', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.changeset')),
-                ('domicile', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region')),
+                (
+                    "id",
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                ),
+                ("nik", models.CharField(max_length=16, unique=True)),
+                ("name", models.CharField(max_length=200)),
+                ("birth_date", models.DateField()),
+                ("sex", models.CharField(choices=[("L", "Laki-laki"), ("P", "Perempuan")], max_length=1)),
+                ("phone", models.CharField(blank=True, max_length=20, null=True)),
+                ("updated_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_in",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registry.changeset",
+                    ),
+                ),
+                (
+                    "domicile",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='WorkUnit',
+            name="WorkUnit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=40)),
-                ('name', models.CharField(max_length=200)),
-                ('kind', models.CharField(choices=[('dinas', 'Dinas'), ('badan', 'Badan'), ('sekretariat', 'Sekretariat'), ('kecamatan', 'Kecamatan'), ('kelurahan', 'Kelurahan'), ('rsud', 'RSUD'), ('puskesmas', 'Puskesmas'), ('sekolah', 'Sekolah'), ('desa', 'Nagari/Desa'), ('lainnya', 'Lainnya')], max_length=20)),
-                ('npp_divisi', models.CharField(blank=True, max_length=20, null=True)),
-                ('employer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='units', to='registry.employer')),
+                (
+                    "id",
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                ),
+                ("code", models.CharField(max_length=40)),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("dinas", "Dinas"),
+                            ("badan", "Badan"),
+                            ("sekretariat", "Sekretariat"),
+                            ("kecamatan", "Kecamatan"),
+                            ("kelurahan", "Kelurahan"),
+                            ("rsud", "RSUD"),
+                            ("puskesmas", "Puskesmas"),
+                            ("sekolah", "Sekolah"),
+                            ("desa", "Nagari/Desa"),
+                            ("lainnya", "Lainnya"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("npp_divisi", models.CharField(blank=True, max_length=20, null=True)),
+                (
+                    "employer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="units",
+                        to="registry.employer",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['employer_id', 'code'],
+                "ordering": ["employer_id", "code"],
             },
         ),
         migrations.CreateModel(
-            name='Employment',
+            name="Employment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('category', models.CharField(choices=[('honorer', 'Honorer'), ('kontrak', 'Tenaga Kontrak Daerah'), ('thl', 'Tenaga Harian Lepas (THL)'), ('ptt', 'PTT / PPNPN'), ('pppk_paruh_waktu', 'PPPK Paruh Waktu'), ('perangkat_desa', 'Perangkat Desa/Nagari'), ('bpd', 'BPD / Bamus'), ('pendamping_desa', 'Pendamping Desa'), ('penyelenggara_pemilu', 'Penyelenggara Pemilu'), ('pekerja_rentan', 'Pekerja Rentan (BPU)')], max_length=30)),
-                ('job_title', models.CharField(blank=True, max_length=200, null=True)),
-                ('wage', models.BigIntegerField()),
-                ('start_date', models.DateField()),
-                ('end_date', models.DateField(blank=True, null=True)),
-                ('sk_number', models.CharField(blank=True, max_length=100, null=True)),
-                ('updated_at', models.DateTimeField(blank=True, null=True)),
-                ('created_in', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.changeset')),
-                ('employer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='employments', to='registry.employer')),
-                ('worker', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='employments', to='registry.worker')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='employments', to='registry.workunit')),
+                (
+                    "id",
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("honorer", "Honorer"),
+                            ("kontrak", "Tenaga Kontrak Daerah"),
+                            ("thl", "Tenaga Harian Lepas (THL)"),
+                            ("ptt", "PTT / PPNPN"),
+                            ("pppk_paruh_waktu", "PPPK Paruh Waktu"),
+                            ("perangkat_desa", "Perangkat Desa/Nagari"),
+                            ("bpd", "BPD / Bamus"),
+                            ("pendamping_desa", "Pendamping Desa"),
+                            ("penyelenggara_pemilu", "Penyelenggara Pemilu"),
+                            ("pekerja_rentan", "Pekerja Rentan (BPU)"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("job_title", models.CharField(blank=True, max_length=200, null=True)),
+                ("wage", models.BigIntegerField()),
+                ("start_date", models.DateField()),
+                ("end_date", models.DateField(blank=True, null=True)),
+                ("sk_number", models.CharField(blank=True, max_length=100, null=True)),
+                ("updated_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_in",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registry.changeset",
+                    ),
+                ),
+                (
+                    "employer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="employments",
+                        to="registry.employer",
+                    ),
+                ),
+                (
+                    "worker",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="employments",
+                        to="registry.worker",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="employments",
+                        to="registry.workunit",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Change',
+            name="Change",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('model', models.CharField(max_length=40)),
-                ('object_id', models.CharField(max_length=40)),
-                ('action', models.CharField(choices=[('create', 'dibuat'), ('update', 'diubah'), ('end', 'diakhiri')], max_length=10)),
-                ('before', models.JSONField(null=True)),
-                ('after', models.JSONField(null=True)),
-                ('changeset', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='changes', to='registry.changeset')),
+                (
+                    "id",
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                ),
+                ("model", models.CharField(max_length=40)),
+                ("object_id", models.CharField(max_length=40)),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[("create", "dibuat"), ("update", "diubah"), ("end", "diakhiri")],
+                        max_length=10,
+                    ),
+                ),
+                ("before", models.JSONField(null=True)),
+                ("after", models.JSONField(null=True)),
+                (
+                    "changeset",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="changes",
+                        to="registry.changeset",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['model', 'object_id'], name='registry_ch_model_29d0f2_idx')],
+                "indexes": [models.Index(fields=["model", "object_id"], name="registry_ch_model_29d0f2_idx")],
             },
         ),
         migrations.AddConstraint(
-            model_name='workunit',
-            constraint=models.UniqueConstraint(fields=('employer', 'code'), name='unit_code_per_employer'),
+            model_name="workunit",
+            constraint=models.UniqueConstraint(fields=("employer", "code"), name="unit_code_per_employer"),
         ),
         migrations.AddIndex(
-            model_name='employment',
-            index=models.Index(fields=['employer', 'worker'], name='registry_em_employe_ec70e8_idx'),
+            model_name="employment",
+            index=models.Index(fields=["employer", "worker"], name="registry_em_employe_ec70e8_idx"),
         ),
         migrations.AddIndex(
-            model_name='employment',
-            index=models.Index(fields=['unit', 'end_date'], name='registry_em_unit_id_2ed42d_idx'),
+            model_name="employment",
+            index=models.Index(fields=["unit", "end_date"], name="registry_em_unit_id_2ed42d_idx"),
         ),
         migrations.AddConstraint(
-            model_name='employment',
-            constraint=models.CheckConstraint(condition=models.Q(('wage__gt', 0)), name='employment_wage_positive'),
+            model_name="employment",
+            constraint=models.CheckConstraint(condition=models.Q(("wage__gt", 0)), name="employment_wage_positive"),
         ),
         migrations.AddConstraint(
-            model_name='employment',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='employment_end_after_start'),
+            model_name="employment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end_date__isnull", True), ("end_date__gte", models.F("start_date")), _connector="OR"
+                ),
+                name="employment_end_after_start",
+            ),
         ),
     ]

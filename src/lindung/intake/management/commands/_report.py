@@ -42,8 +42,8 @@ def report(result: ImportResult, options: dict[str, Any], out: OutputWrapper) ->
         summary = (
             f"{result.rows} rows: {result.new} new, {result.changed} changed, {result.unchanged} unchanged, "
             f"{result.rejected} rejected, {result.warned} with warnings"
-            if en else
-            f"{result.rows} baris: {result.new} baru, {result.changed} berubah, {result.unchanged} tetap, "
+            if en
+            else f"{result.rows} baris: {result.new} baru, {result.changed} berubah, {result.unchanged} tetap, "
             f"{result.rejected} ditolak, {result.warned} dengan peringatan"
         )
         out.write(summary)
@@ -55,10 +55,16 @@ def report(result: ImportResult, options: dict[str, Any], out: OutputWrapper) ->
         if result.committed:
             out.write("Tersimpan." if not en else "Saved.")
         elif mode == "dry":
-            out.write("Uji coba: tidak ada yang disimpan. Tambahkan --commit untuk menyimpan."
-                      if not en else "Dry run: nothing saved. Add --commit to save.")
+            out.write(
+                "Uji coba: tidak ada yang disimpan. Tambahkan --commit untuk menyimpan."
+                if not en
+                else "Dry run: nothing saved. Add --commit to save."
+            )
         elif mode == "commit" and result.rejected:
-            out.write("Tidak ada yang disimpan karena ada baris ditolak (perbaiki, atau pakai --partial)."
-                      if not en else "Nothing saved because rows were rejected (fix them, or use --partial).")
+            out.write(
+                "Tidak ada yang disimpan karena ada baris ditolak (perbaiki, atau pakai --partial)."
+                if not en
+                else "Nothing saved because rows were rejected (fix them, or use --partial)."
+            )
     if result.rejected:
         raise SystemExit(EXIT_REJECTED)

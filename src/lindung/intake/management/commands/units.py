@@ -19,7 +19,11 @@ class Command(LindungCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         result = import_units(
-            Path(options["file"]), options["employer"], mode=mode_of(options), actor=actor(), lang=options["lang"],
+            Path(options["file"]),
+            options["employer"],
+            mode=mode_of(options),
+            actor=actor(),
+            lang=options["lang"],
             errors_out=Path(options["errors"]) if options["errors"] else None,
         )
         report(result, options, self.stdout)

@@ -27,8 +27,14 @@ class Command(LindungCommand):
         else:
             result = load_history(options["file"])
         if options["format"] == "json":
-            print_json({"updated": result.updated, "created": result.created, "unchanged": result.unchanged,
-                        "unknown": list(result.unknown)})
+            print_json(
+                {
+                    "updated": result.updated,
+                    "created": result.created,
+                    "unchanged": result.unchanged,
+                    "unknown": list(result.unknown),
+                }
+            )
             return
         self.stdout.write(f"{result.created} baru, {result.updated} diperbarui, {result.unchanged} tetap")
         if result.unknown:

@@ -24,5 +24,9 @@ class Command(LindungCommand):
         if options["format"] == "json":
             print_json({"code": e.region_id, "name": e.name, "npp": e.npp, "outcome": result.outcome})
             return
-        words = {"created": "didaftarkan", "updated": "diperbarui", "unchanged": "sudah terdaftar, tidak berubah"}
+        words = {
+            "created": "didaftarkan",
+            "updated": "diperbarui",
+            "unchanged": "sudah terdaftar, tidak berubah",
+        }
         self.stdout.write(f"{e.region_id} {e.name}: {words[result.outcome]}")
