@@ -55,6 +55,7 @@ CASES = [
     ("fifteen digits", "320101150790001", ["NIK_FORMAT"], []),
     ("seventeen digits", "32010115079000011", ["NIK_FORMAT"], []),
     ("spaces, dots and dashes are removed", "3201.0115 0790-0001", [], []),
+    ("the apostrophe that forces Excel text is removed", "'3201011507900001", [], []),
     ("full-width Unicode digits", "３２０１０１１５０７９００００１", ["NIK_UNICODE_DIGIT"], []),
     ("Arabic-Indic digits", "٣٢٠١٠١١٥٠٧٩٠٠٠٠١", ["NIK_UNICODE_DIGIT"], []),
     ("Excel scientific notation", "3.20101E+15", ["NIK_EXCEL_SCIENTIFIC"], []),

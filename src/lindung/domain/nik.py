@@ -54,10 +54,15 @@ class Rule:
     detail: pl.Expr | None = None
 
 
+def _clean(text: pl.Expr) -> pl.Expr:
+    """Without separators, and without the leading apostrophe that people type to keep a NIK as text in Excel."""
+    return text.str.strip_chars_start("'").str.replace_all(_SEPARATORS, "")
+
+
 def nik_columns(raw: pl.Expr, regions: RegionCodes, today: dt.date) -> list[pl.Expr]:
     """Derived columns, all prefixed `nik_`: the clean digits, birth date, sex and region codes."""
     text = raw.cast(pl.String).str.strip_chars()
-    cleaned = text.str.replace_all(_SEPARATORS, "")
+    cleaned = _clean(text)
     ok_shape = cleaned.str.contains(r"^[0-9]{16}$")
     nik = pl.when(ok_shape).then(cleaned)
     day_raw = nik.str.slice(6, 2).cast(pl.Int32, strict=False)
@@ -113,7 +118,7 @@ def nik_rules(today: dt.date, *, empty_is_error: bool = False) -> list[Rule]:
     if empty_is_error:
         present = pl.lit(True)
     shaped = pl.col("nik").is_not_null()
-    cleaned = text.str.replace_all(_SEPARATORS, "")
+    cleaned = _clean(text)
     scientific = present & text.str.contains(_SCIENTIFIC)
     unicode_digit = present & ~shaped & cleaned.str.contains(r"^\p{Nd}{16}$") & ~scientific
     birth = pl.col("nik_birth_date")

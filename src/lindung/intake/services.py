@@ -184,11 +184,10 @@ def check_roster(
     ctx = RosterContext(today, region_codes(), units, unit, floor, floor_label, domicile_codes())
     prepared = prepare(sheet.frame, ctx)
     issues = find_issues(prepared, row_rules(ctx), {f.name: TEXT_COLUMNS.get(f.name, f.name) for f in FIELDS})
-    prepared = attach_existing(prepared, _existing_state(employer, prepared.get_column("nik").drop_nulls()))
+    prepared = attach_existing(prepared, _existing_state(employer, prepared.get_column("nik").drop_nulls())).sort("row")
     issues = pl.concat([issues, find_issues(prepared, registry_rules(), {"unit": "unit"})]).sort("row", "column")
     rejected_rows = issues.filter(pl.col("severity") == "error").get_column("row").unique()
     classified = classify(prepared.filter(~pl.col("row").is_in(rejected_rows.implode())))
-    assert prepared.get_column("row").is_sorted(), "row order must survive the joins"
     if progress:
         progress("periksa", sheet.frame.height, sheet.frame.height)
     return Checked(sheet, issues, classified, prepared)
