@@ -40,7 +40,7 @@ from lindung.intake.bulk import insert_frame, reserve_ids, update_rows
 from lindung.intake.reader import Sheet, read_sheet
 from lindung.intake.workbooks import write_error_report
 from lindung.regions.services import domicile_codes, region_codes
-from lindung.registry.models import Change, Employer, WorkUnit
+from lindung.registry.models import Change, Employer, Employment, WorkUnit
 from lindung.registry.services import get_employer, open_changeset
 
 Mode = Literal["dry", "commit", "partial"]
@@ -193,14 +193,12 @@ def check_roster(
     return Checked(sheet, issues, classified, prepared)
 
 
-def _not_in_file(employer: Employer, checked: Checked, unit: str | None, today: dt.date) -> list[NotInFile]:
+def _not_in_file(employer: Employer, checked: Checked, today: dt.date) -> list[NotInFile]:
     """Active workers of the units this file covers whose NIK is not in it: listed, never ended."""
     unit_ids = checked.prepared.get_column("unit_id").drop_nulls().unique().to_list()
     if not unit_ids:
         return []
     niks = set(checked.prepared.get_column("nik").drop_nulls().to_list())
-    from lindung.registry.models import Employment
-
     active = (
         Employment.objects.filter(employer=employer, unit_id__in=unit_ids)
         .exclude(end_date__lt=today)
@@ -244,7 +242,7 @@ def import_roster(
         rejected=rejected_rows,
         warned=warned_rows,
         issues=[*checked.sheet.file_issues, *_to_issues(issues, checked.sheet, lang)],
-        not_in_file=_not_in_file(employer, checked, unit, today),
+        not_in_file=_not_in_file(employer, checked, today),
     )
     if errors_out is not None:
         write_error_report(errors_out, checked.sheet, result.issues)
