@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "lindung.regions",
     "lindung.registry",
     "lindung.intake",
+    "lindung.demo",
     "lindung.web",
 ]
 

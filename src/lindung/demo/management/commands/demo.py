@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.core.management.base import CommandParser
+
+from lindung.cli import LindungCommand, actor, add_format, print_json
+from lindung.demo.scenario import run_demo
+
+
+def _n(value: int) -> str:
+    return f"{value:,}".replace(",", ".")
+
+
+class Command(LindungCommand):
+    help = "Mengisi basis data dengan skenario demo dari kisah-kisah Pemda (aman dijalankan ulang)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        add_format(parser)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        started = time.perf_counter()
+        result = run_demo(actor())
+        seconds = time.perf_counter() - started
+        if options["format"] == "json":
+            print_json(result.as_dict() | {"seconds": round(seconds, 1)})
+            return
+        width = max(len(e.name) for e in result.employers)
+        for e in result.employers:
+            state = "dibuat" if e.created else "sudah ada"
+            self.stdout.write(f"{e.code:<6} {e.name:<{width}}  {e.units:>3} unit  {_n(e.workers):>6} pekerja  {state}")
+        for b in result.branches:
+            state = "dibuat/diperbarui" if b.changed else "sudah ada"
+            self.stdout.write(f"Kantor cabang {b.code} {b.name}: {b.territory} kab/kota, {state}")
+        created = [e for e in result.employers if e.created]
+        if not result.changed:
+            self.stdout.write(
+                f"Tidak ada yang berubah: data demo sudah ada ({len(result.employers)} Pemda, "
+                f"{_n(sum(e.workers for e in result.employers))} pekerja)."
+            )
+            return
+        self.stdout.write(
+            f"Jumlah: {len(created)} Pemda baru, {_n(sum(e.units for e in created))} unit, "
+            f"{_n(sum(e.workers for e in created))} pekerja; "
+            f"{len(result.employers) - len(created)} Pemda sudah ada dan dilewati "
+            f"(perubahan #{result.changeset_id}, {seconds:.1f} detik)."
+        )
+        if result.dropped:
+            self.stdout.write(f"{_n(result.dropped)} pekerja demo tidak dibuat karena NIK-nya sudah terdaftar.")

@@ -1,0 +1,214 @@
+"""`lindung demo`: the Pemda of the seed stories at their scale, valid NIKs, the same data every time, idempotent."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import polars as pl
+import pytest
+from django.core.management import call_command
+from django.db.models import Count
+from django.utils import timezone
+
+from lindung.demo.scenario import AGE_DAY, plan_demo
+from lindung.domain.nik import check_niks
+from lindung.regions.models import Region
+from lindung.regions.services import load_regions, region_codes
+from lindung.registry.models import BranchOffice, Change, ChangeSet, Employer, Employment, Worker, WorkUnit
+from lindung.registry.services import add_employer, open_changeset
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def regions() -> None:
+    if Region.objects.count() == 0:
+        load_regions()
+
+
+def demo() -> str:
+    out = io.StringIO()
+    call_command("demo", stdout=out)
+    return out.getvalue()
+
+
+def kabkota(province: str, name: str) -> str:
+    return Region.objects.get(parent_id=province, name=name, current=True).code
+
+
+def workers_of(code: str) -> int:
+    return Employment.objects.filter(employer__region_id=code).values("worker_id").distinct().count()
+
+
+def table_counts() -> tuple[int, ...]:
+    return (
+        Employer.objects.count(),
+        WorkUnit.objects.count(),
+        Worker.objects.count(),
+        Employment.objects.count(),
+        ChangeSet.objects.count(),
+        Change.objects.count(),
+        BranchOffice.territory.through.objects.count(),
+    )
+
+
+def test_a_second_run_changes_nothing_and_says_so() -> None:
+    first = demo()
+    counts = table_counts()
+    second = demo()
+    assert table_counts() == counts
+    assert "dibuat" in first and "Jumlah: 26 Pemda baru" in first
+    assert "Tidak ada yang berubah" in second and "dibuat" not in second
+    assert 19_000 <= Worker.objects.count() <= 22_000
+    assert Worker.objects.count() == Employment.objects.count()
+    demo_changeset = ChangeSet.objects.get(source="demo").pk  # one ChangeSet holds every demo row
+    assert not Worker.objects.exclude(created_in_id=demo_changeset).exists()
+    assert not Employment.objects.exclude(created_in_id=demo_changeset).exists()
+    assert (
+        Change.objects.filter(changeset_id=demo_changeset, model="registry.workunit").count()
+        == WorkUnit.objects.count()
+    )
+
+
+def test_an_employer_that_already_has_workers_is_left_alone() -> None:
+    employer = add_employer(kabkota("33", "Kabupaten Banjarnegara"), None, "test").employer
+    unit = WorkUnit.objects.create(employer=employer, code="SETDA", name="Sekretariat Daerah", kind="sekretariat")
+    cs = open_changeset("test", "roster import")
+    worker = Worker.objects.create(
+        nik="3304014507900001", name="Sri Lestari", birth_date=dt.date(1990, 7, 5), sex="P", created_in=cs
+    )
+    Employment.objects.create(
+        worker=worker,
+        employer=employer,
+        unit=unit,
+        category="thl",
+        wage=1_800_000,
+        start_date=dt.date(2022, 11, 1),
+        created_in=cs,
+    )
+    out = demo()
+    assert "Pemerintah Kabupaten Banjarnegara" in out and "sudah ada" in out
+    assert Employment.objects.filter(employer=employer).count() == 1
+    assert WorkUnit.objects.filter(employer=employer).count() == 1
+    assert workers_of(kabkota("16", "Kabupaten Ogan Komering Ulu Timur")) == 4000
+
+
+def test_solok_selatan_has_34_opd_and_a_unit_with_perangkat_for_each_nagari() -> None:
+    demo()
+    code = kabkota("13", "Kabupaten Solok Selatan")
+    units = WorkUnit.objects.filter(employer__region_id=code)
+    opd = units.exclude(kind="desa")
+    assert opd.count() == 34
+    assert set(opd.values_list("kind", flat=True)) <= {
+        "dinas",
+        "badan",
+        "sekretariat",
+        "kecamatan",
+        "rsud",
+        "puskesmas",
+    }
+    assert {
+        "Dinas Kesehatan",
+        "Badan Kepegawaian dan Pengembangan SDM",
+        "Satpol PP dan Damkar",
+        "RSUD Solok Selatan",
+    } <= set(opd.values_list("name", flat=True))
+    nagari = Region.objects.filter(level=Region.Level.DESA, parent__parent_id=code, current=True)
+    assert set(units.filter(kind="desa").values_list("name", flat=True)) == {f"Nagari {n.name}" for n in nagari}
+    assert 35 <= nagari.count() <= 45
+    per_nagari = (
+        Employment.objects.filter(unit__in=units.filter(kind="desa"))
+        .values("unit_id")
+        .annotate(n=Count("id"))
+        .values_list("n", flat=True)
+    )
+    assert len(per_nagari) == nagari.count() and min(per_nagari) >= 10
+    perangkat = Employment.objects.filter(employer__region_id=code, unit__kind="desa")
+    assert set(perangkat.values_list("category", flat=True)) == {"perangkat_desa"}
+    assert {"Wali Nagari", "Sekretaris Nagari", "Kepala Jorong", "Kaur Keuangan"} <= set(
+        perangkat.values_list("job_title", flat=True)
+    )
+    assert (
+        not Employment.objects.filter(employer__region_id=code, category="perangkat_desa")
+        .exclude(unit__kind="desa")
+        .exists()
+    )
+
+
+def test_sultra_has_the_province_and_its_17_kabkota_at_the_storys_numbers() -> None:
+    demo()
+    children = set(Region.objects.filter(parent_id="74", current=True).values_list("code", flat=True))
+    assert len(children) == 17
+    assert set(Employer.objects.filter(region__parent_id="74").values_list("region_id", flat=True)) == children
+    assert Employer.objects.get(region_id="74").name == "Pemerintah Provinsi Sulawesi Tenggara"
+    assert workers_of("74") == 977
+    story = {
+        "Kota Kendari": 1135,
+        "Kabupaten Bombana": 1285,
+        "Kabupaten Konawe": 3301,
+        "Kabupaten Konawe Selatan": 202,
+        "Kabupaten Kolaka": 295,
+        "Kabupaten Kolaka Timur": 236,
+    }
+    for name, workers in story.items():
+        assert workers_of(kabkota("74", name)) == workers, name
+    others = children - {kabkota("74", name) for name in story}
+    assert len(others) == 11 and all(100 <= workers_of(c) <= 500 for c in others)
+    units = dict(WorkUnit.objects.values_list("employer__region_id").annotate(n=Count("id")))
+    assert all(10 <= n <= 40 for code, n in units.items() if code != "13.11"), units
+    assert workers_of(kabkota("16", "Kabupaten Ogan Komering Ulu Timur")) == 4000
+    assert 2000 <= workers_of(kabkota("33", "Kabupaten Banjarnegara")) <= 4000
+
+
+def test_every_nik_is_valid_and_issued_in_its_employers_region() -> None:
+    demo()
+    kecamatan = dict(Region.objects.filter(level=Region.Level.KECAMATAN, current=True).values_list("code", "parent_id"))
+    rows = list(
+        Employment.objects.values_list(
+            "worker__nik", "worker__birth_date", "worker__sex", "employer__region_id", "wage", "start_date"
+        )
+    )
+    niks = [r[0] for r in rows]
+    assert len(set(niks)) == len(niks)
+    results = check_niks(niks, region_codes(), timezone.localdate())
+    assert [f.code for r in results for f in r.errors] == []  # codes, not the NIKs
+    assert [f.code for r in results for f in r.warnings if f.code.startswith("NIK_REGION")] == []
+    for (nik, born, sex, employer, wage, start), result in zip(rows, results, strict=True):
+        assert (result.birth_date, result.sex) == (born, sex)
+        district = f"{nik[:2]}.{nik[2:4]}.{nik[4:6]}"
+        if "." in employer:  # a kab/kota: the kecamatan is its own
+            assert kecamatan[district] == employer
+        else:
+            assert district.startswith(employer + ".")
+        assert 18 <= (AGE_DAY - born).days // 365.25 <= 60
+        assert 1_500_000 <= wage <= 3_500_000 and isinstance(wage, int)
+        assert dt.date(2015, 1, 1) <= start <= dt.date(2024, 12, 31)
+        assert (start - born).days >= 18 * 365
+    assert Worker.objects.filter(phone__startswith="08").count() >= 0.8 * len(rows)
+
+
+def test_kc_palembang_serves_its_five_kabkota_each_with_a_roster() -> None:
+    demo()
+    office = BranchOffice.objects.get(code="KC-PLG")
+    assert office.name == "KC Palembang"
+    territory = set(office.territory.values_list("name", flat=True))
+    assert territory == {
+        "Kota Palembang",
+        "Kabupaten Ogan Ilir",
+        "Kabupaten Ogan Komering Ilir",
+        "Kabupaten Banyuasin",
+        "Kabupaten Musi Banyuasin",
+    }
+    for region in office.territory.all():
+        assert workers_of(region.code) >= 300
+
+
+def test_the_demo_is_the_same_every_time() -> None:
+    one, two = plan_demo(), plan_demo()
+    assert [p.region.code for p in one.employers] == [p.region.code for p in two.employers]
+    for a, b in zip(one.employers, two.employers, strict=True):
+        assert a.units == b.units
+        assert a.workers.equals(b.workers)
+    frame = pl.concat([p.workers for p in one.employers])
+    assert frame.get_column("nik").n_unique() == frame.height
