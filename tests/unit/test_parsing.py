@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-import polars as pl
 import pytest
 
-from lindung.domain.parsing import has_sen, parse_date, parse_one, parse_phone, parse_rupiah, parse_sex
+from lindung.domain.parsing import one_date, one_rupiah, parse_one, parse_phone, parse_sex
 from lindung.domain.roster import FIELDS
 from lindung.domain.sheets import map_headers
 
@@ -39,7 +38,7 @@ TODAY = dt.date(2026, 11, 23)
     ],
 )
 def test_dates_people_write(text: str, expected: dt.date | None) -> None:
-    assert parse_one(parse_date, text, TODAY) == expected
+    assert one_date(text, TODAY) == expected
 
 
 @pytest.mark.parametrize(
@@ -59,13 +58,11 @@ def test_dates_people_write(text: str, expected: dt.date | None) -> None:
     ],
 )
 def test_rupiah_people_write(text: str, rupiah: int | None, sen: bool) -> None:
-    assert parse_one(parse_rupiah, text) == rupiah
-    assert parse_one(has_sen, text) is sen
+    assert one_rupiah(text) == (rupiah, sen)
 
 
 def test_rupiah_is_an_exact_integer_even_past_float_precision() -> None:
-    frame = pl.DataFrame({"v": ["9.007.199.254.740.993"]})
-    assert frame.select(parse_rupiah(pl.col("v"))).item() == 9_007_199_254_740_993
+    assert one_rupiah("9.007.199.254.740.993") == (9_007_199_254_740_993, False)
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ Reject: not 16 ASCII digits (Excel's scientific notation and non-ASCII digits ge
 an impossible date, a date in the future, serial 0000, an unknown province.
 Warn: an unknown or retired kab/kota or kecamatan prefix, an age outside 15-70.
 
-The rules are polars expressions (`nik_columns`, `NIK_RULES`) so a roster of a million rows is judged
+The rules are polars expressions over the columns of `with_nik` (`nik_rules`) so a roster of a million rows is judged
 in one pass; `check_nik` runs the same expressions for one NIK.
 """
 
@@ -59,66 +59,77 @@ def _clean(text: pl.Expr) -> pl.Expr:
     return text.str.strip_chars_start("'").str.replace_all(_SEPARATORS, "")
 
 
-def nik_columns(raw: pl.Expr, regions: RegionCodes, today: dt.date) -> list[pl.Expr]:
-    """Derived columns, all prefixed `nik_`: the clean digits, birth date, sex and region codes."""
-    text = raw.cast(pl.String).str.strip_chars()
-    cleaned = _clean(text)
-    ok_shape = cleaned.str.contains(r"^[0-9]{16}$")
-    nik = pl.when(ok_shape).then(cleaned)
-    day_raw = nik.str.slice(6, 2).cast(pl.Int32, strict=False)
-    month = nik.str.slice(8, 2).cast(pl.Int32, strict=False)
-    yy = nik.str.slice(10, 2).cast(pl.Int32, strict=False)
-    female = day_raw > 40
-    day = pl.when(female).then(day_raw - 40).otherwise(day_raw)
-    year = pl.when(2000 + yy <= today.year).then(2000 + yy).otherwise(1900 + yy)
-    birth = safe_date(year, month, day)
-    province = nik.str.slice(0, 2)
-    regency = province + "." + nik.str.slice(2, 2)
-    district = regency + "." + nik.str.slice(4, 2)
-    retired = list(regions.retired)
-    current = list(regions.current)
+def with_nik(frame: pl.DataFrame, source: str, regions: RegionCodes, today: dt.date) -> pl.DataFrame:
+    """Add the decoded NIK columns, all prefixed `nik`: the clean digits, birth date, sex, region codes.
 
-    def status(code: pl.Expr) -> pl.Expr:
+    Staged: each value is a column before it is used again (eager polars shares no sub-expression).
+    """
+    text = pl.col(source).cast(pl.String).str.strip_chars()
+    frame = frame.with_columns(text.alias("nik_text"), _clean(text).alias("_nik_clean"))
+    clean = pl.col("_nik_clean")
+    frame = frame.with_columns(clean.str.contains(r"^[0-9]{16}$").alias("_nik_shaped"))
+    shaped = pl.col("_nik_shaped")
+    nik = pl.when(shaped).then(clean)
+    frame = frame.with_columns(
+        nik.alias("nik"),
+        nik.str.slice(6, 6).alias("nik_ddmmyy"),
+        nik.str.slice(6, 2).cast(pl.Int32).alias("_nik_dd"),
+        nik.str.slice(8, 2).cast(pl.Int32).alias("_nik_mm"),
+        nik.str.slice(10, 2).cast(pl.Int32).alias("_nik_yy"),
+        nik.str.slice(0, 2).alias("nik_province"),
+        (nik.str.slice(0, 2) + "." + nik.str.slice(2, 2)).alias("nik_regency"),
+        (nik.str.slice(0, 2) + "." + nik.str.slice(2, 2) + "." + nik.str.slice(4, 2)).alias("nik_district"),
+    )
+    female = pl.col("_nik_dd") > 40
+    yy = pl.col("_nik_yy")
+    frame = frame.with_columns(
+        female.alias("_nik_female"),
+        pl.when(female).then(pl.col("_nik_dd") - 40).otherwise(pl.col("_nik_dd")).alias("_nik_day"),
+        pl.when(2000 + yy <= today.year).then(2000 + yy).otherwise(1900 + yy).alias("_nik_year"),
+    )
+    frame = frame.with_columns(
+        safe_date(pl.col("_nik_year"), pl.col("_nik_mm"), pl.col("_nik_day")).alias("nik_birth_date")
+    )
+    birth = pl.col("nik_birth_date")
+    # Month and day widened before arithmetic: dt.month() and dt.day() are Int8.
+    birth_mmdd = birth.dt.month().cast(pl.Int32) * 100 + birth.dt.day().cast(pl.Int32)
+    retired, current = list(regions.retired), list(regions.current)
+
+    def status(code: str) -> pl.Expr:
+        column = pl.col(code)
         return (
-            pl.when(code.is_in(current))
+            pl.when(column.is_in(current))
             .then(pl.lit("current"))
-            .when(code.is_in(retired))
+            .when(column.is_in(retired))
             .then(pl.lit("retired"))
-            .otherwise(pl.lit("unknown"))
+            .when(column.is_not_null())
+            .then(pl.lit("unknown"))
         )
 
-    # dt.month() and dt.day() are Int8: widen before arithmetic.
-    birth_mmdd = birth.dt.month().cast(pl.Int32) * 100 + birth.dt.day().cast(pl.Int32)
-    age_years = (
-        pl.lit(today.year)
-        - birth.dt.year().cast(pl.Int32)
-        - (pl.lit(today.month * 100 + today.day) < birth_mmdd).cast(pl.Int32)
-    )
-    return [
-        text.alias("nik_text"),
-        nik.alias("nik"),
-        pl.when(ok_shape).then(cleaned.str.slice(6, 6)).alias("nik_ddmmyy"),
-        birth.alias("nik_birth_date"),
-        pl.when(birth.is_not_null()).then(pl.when(female).then(pl.lit("P")).otherwise(pl.lit("L"))).alias("nik_sex"),
-        pl.when(ok_shape).then(province).alias("nik_province"),
-        pl.when(ok_shape).then(regency).alias("nik_regency"),
-        pl.when(ok_shape).then(district).alias("nik_district"),
-        pl.when(ok_shape).then(status(regency)).alias("nik_regency_status"),
-        pl.when(ok_shape).then(status(district)).alias("nik_district_status"),
-        pl.when(ok_shape).then(province.is_in(list(regions.provinces))).alias("nik_province_known"),
-        age_years.alias("nik_age"),
-    ]
+    return frame.with_columns(
+        pl.when(birth.is_not_null())
+        .then(pl.when(pl.col("_nik_female")).then(pl.lit("P")).otherwise(pl.lit("L")))
+        .alias("nik_sex"),
+        status("nik_regency").alias("nik_regency_status"),
+        status("nik_district").alias("nik_district_status"),
+        pl.col("nik_province").is_in(list(regions.provinces)).alias("nik_province_known"),
+        (
+            pl.lit(today.year)
+            - birth.dt.year().cast(pl.Int32)
+            - (pl.lit(today.month * 100 + today.day) < birth_mmdd).cast(pl.Int32)
+        ).alias("nik_age"),
+    ).drop("_nik_dd", "_nik_mm", "_nik_yy", "_nik_female", "_nik_day", "_nik_year")
 
 
 def nik_rules(today: dt.date, *, empty_is_error: bool = False) -> list[Rule]:
-    """The NIK rules over `nik_columns`. A roster reports an empty NIK as REQUIRED, so it passes
+    """The NIK rules over the columns of `with_nik`. A roster reports an empty NIK as REQUIRED, so it passes
     `empty_is_error=False`; `check_nik` judges the empty string as a malformed NIK."""
     text = pl.col("nik_text")
     present = text.is_not_null() & (text != "")
     if empty_is_error:
         present = pl.lit(True)
-    shaped = pl.col("nik").is_not_null()
-    cleaned = _clean(text)
+    shaped = pl.col("_nik_shaped")
+    cleaned = pl.col("_nik_clean")
     scientific = present & text.str.contains(_SCIENTIFIC)
     unicode_digit = present & ~shaped & cleaned.str.contains(r"^\p{Nd}{16}$") & ~scientific
     birth = pl.col("nik_birth_date")
@@ -208,9 +219,7 @@ class NikResult:
 
 def check_niks(raws: list[str], regions: RegionCodes, today: dt.date, lang: Lang = "id") -> list[NikResult]:
     """Judge NIKs one by one with the bulk rules; the result keeps the input order."""
-    frame = pl.DataFrame({"raw": raws}, schema={"raw": pl.String}).with_columns(
-        nik_columns(pl.col("raw"), regions, today)
-    )
+    frame = with_nik(pl.DataFrame({"raw": raws}, schema={"raw": pl.String}), "raw", regions, today)
     rules = nik_rules(today, empty_is_error=True)
     flags = frame.select(
         [r.failing.fill_null(False).alias(f"f{i}") for i, r in enumerate(rules)]

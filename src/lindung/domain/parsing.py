@@ -29,18 +29,10 @@ _MONTHS = {
 # Excel's day zero for the 1900 date system (it counts a 29 Feb 1900 that never was).
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 
-_ISO = r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ t]00:00(?::00(?:\.0+)?)?)?$"
-_DMY = r"^(\d{1,2})[/\-.](\d{1,2})[/\-.](\d{4}|\d{2})$"
-_DMY_NAME = r"^(\d{1,2})[\s\-/.]+([a-z]+)\.?[\s\-/.]+(\d{4}|\d{2})$"
+_ISO = r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?:[ t]00:00(?::00(?:\.0+)?)?)?$"
+_DMY = r"^(?P<d>\d{1,2})[/\-.](?P<m>\d{1,2})[/\-.](?P<y>\d{4}|\d{2})$"
+_DMY_NAME = r"^(?P<d>\d{1,2})[\s\-/.]+(?P<m>[a-z]+)\.?[\s\-/.]+(?P<y>\d{4}|\d{2})$"
 _SERIAL = r"^(\d{4,5})(?:\.0+)?$"
-
-
-def _ymd_from(text: pl.Expr, pattern: str, y: int, m: int, d: int) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
-    return (
-        text.str.extract(pattern, y),
-        text.str.extract(pattern, m),
-        text.str.extract(pattern, d),
-    )
 
 
 def days_in_month(year: pl.Expr, month: pl.Expr) -> pl.Expr:
@@ -55,7 +47,10 @@ def days_in_month(year: pl.Expr, month: pl.Expr) -> pl.Expr:
 
 
 def safe_date(year: pl.Expr, month: pl.Expr, day: pl.Expr) -> pl.Expr:
-    """A date from parts, null where the parts are no real date (31 Feb, month 13, day 0)."""
+    """A date from parts, null where the parts are no real date (31 Feb, month 13, day 0).
+
+    Pass column references: the parts are used several times and eager polars does not share them.
+    """
     ok = (
         month.is_between(1, 12) & day.is_between(1, 31) & (day <= days_in_month(year, month)) & year.is_between(1, 9999)
     )
@@ -73,63 +68,96 @@ def two_digit_year(yy: pl.Expr, today: dt.date) -> pl.Expr:
     return pl.when(yy >= 100).then(yy).when(2000 + yy <= today.year).then(2000 + yy).otherwise(1900 + yy)
 
 
-def parse_date(text: pl.Expr, today: dt.date) -> pl.Expr:
-    """15/07/1990, 15-07-1990, 1990-07-15, 15 Juli 1990, 15-Jul-90, 15/07/90 and Excel serials (33069)."""
-    t = text.str.strip_chars().str.to_lowercase()
-    iso_y, iso_m, iso_d = _ymd_from(t, _ISO, 1, 2, 3)
-    dmy_d, dmy_m, dmy_y = _ymd_from(t, _DMY, 1, 2, 3)
-    nm_d, nm_name, nm_y = _ymd_from(t, _DMY_NAME, 1, 2, 3)
-    nm_m = nm_name.replace_strict(_MONTHS, default=None, return_dtype=pl.Int32)
-    year = pl.coalesce(iso_y, dmy_y, nm_y).cast(pl.Int32, strict=False)
-    month = pl.coalesce(iso_m.cast(pl.Int32, strict=False), dmy_m.cast(pl.Int32, strict=False), nm_m)
-    day = pl.coalesce(iso_d, dmy_d, nm_d).cast(pl.Int32, strict=False)
-    from_text = safe_date(two_digit_year(year, today), month, day)
-    serial = t.str.extract(_SERIAL, 1).cast(pl.Int32, strict=False)
-    # Serials from 1 Jan 1910 (3654) to 31 Dec 2099 (73050); other numbers are not dates.
-    from_serial = pl.when(serial.is_between(3654, 73050)).then(pl.lit(_EXCEL_EPOCH) + pl.duration(days=serial))
-    return pl.coalesce(from_text, from_serial.cast(pl.Date))
+def with_dates(frame: pl.DataFrame, columns: dict[str, str], today: dt.date) -> pl.DataFrame:
+    """Add a Date column per `source text column -> target`, null where the text is no date.
+
+    Reads 15/07/1990, 15-07-1990, 1990-07-15, 15 Juli 1990, 15-Jul-90, 15/07/90, Excel date cells read as
+    text (2024-01-02 00:00:00) and Excel serials (33069). Each step is its own column: eager polars would
+    otherwise evaluate the shared parts of the expression again for every use.
+    """
+    steps: list[list[pl.Expr]] = [[], [], [], []]
+    temps = []
+    for source, target in columns.items():
+        t, iso, dmy, nm, y, m, d = (f"_{target}_{p}" for p in ("t", "iso", "dmy", "nm", "y", "m", "d"))
+        temps += [t, iso, dmy, nm, y, m, d]
+        steps[0].append(pl.col(source).str.strip_chars().str.to_lowercase().alias(t))
+        steps[1] += [
+            pl.col(t).str.extract_groups(_ISO).alias(iso),
+            pl.col(t).str.extract_groups(_DMY).alias(dmy),
+            pl.col(t).str.extract_groups(_DMY_NAME).alias(nm),
+        ]
+        steps[2] += [
+            two_digit_year(
+                pl.coalesce(
+                    pl.col(iso).struct.field("y"), pl.col(dmy).struct.field("y"), pl.col(nm).struct.field("y")
+                ).cast(pl.Int32, strict=False),
+                today,
+            ).alias(y),
+            pl.coalesce(
+                pl.col(iso).struct.field("m").cast(pl.Int32, strict=False),
+                pl.col(dmy).struct.field("m").cast(pl.Int32, strict=False),
+                pl.col(nm).struct.field("m").replace_strict(_MONTHS, default=None, return_dtype=pl.Int32),
+            ).alias(m),
+            pl.coalesce(pl.col(iso).struct.field("d"), pl.col(dmy).struct.field("d"), pl.col(nm).struct.field("d"))
+            .cast(pl.Int32, strict=False)
+            .alias(d),
+        ]
+        serial = pl.col(t).str.extract(_SERIAL, 1).cast(pl.Int32, strict=False)
+        # Serials from 1 Jan 1910 (3654) to 31 Dec 2099 (73050); other numbers are not dates.
+        from_serial = pl.when(serial.is_between(3654, 73050)).then(pl.lit(_EXCEL_EPOCH) + pl.duration(days=serial))
+        steps[3].append(
+            pl.coalesce(safe_date(pl.col(y), pl.col(m), pl.col(d)), from_serial.cast(pl.Date)).alias(target)
+        )
+    for step in steps:
+        frame = frame.with_columns(step)
+    return frame.drop(temps)
 
 
 _RP_PREFIX = r"^(?:rp\.?|idr)\s*"
-_DOT_THOUSANDS = r"^(\d{1,3}(?:\.\d{3})+)(?:,(\d{1,2}))?$"
-_COMMA_THOUSANDS = r"^(\d{1,3}(?:,\d{3})+)(?:\.(\d{1,2}))?$"
-_PLAIN = r"^(\d+)(?:[.,](\d{1,2}))?$"
+_AMOUNT = (
+    r"^(?:(?P<dot>\d{1,3}(?:\.\d{3})+)(?:,(?P<dot_sen>\d{1,2}))?"
+    r"|(?P<comma>\d{1,3}(?:,\d{3})+)(?:\.(?P<comma_sen>\d{1,2}))?"
+    r"|(?P<plain>\d+)(?:[.,](?P<plain_sen>\d{1,2}))?)$"
+)
 
 
-def _rupiah_parts(text: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
-    t = (
-        text.str.strip_chars()
+def with_rupiah(frame: pl.DataFrame, source: str, target: str, sen_flag: str) -> pl.DataFrame:
+    """Whole rupiah from "Rp 2.500.000", "2.500.000,00", "2,500,000", "2500000" into `target` (Int64, null
+    if unreadable), and in `sen_flag` whether the amount carries non-zero sen (wages are whole rupiah).
+    """
+    text, parts = f"_{target}_t", f"_{target}_parts"
+    frame = frame.with_columns(
+        pl.col(source)
+        .str.strip_chars()
         .str.to_lowercase()
         .str.replace(_RP_PREFIX, "")
         .str.replace(r",-$|\.-$", "")
         .str.replace_all(r"\s", "")
-    )
+        .alias(text)
+    ).with_columns(pl.col(text).str.extract_groups(_AMOUNT).alias(parts))
+    field = pl.col(parts).struct.field
     whole = pl.coalesce(
-        t.str.extract(_DOT_THOUSANDS, 1).str.replace_all(r"\.", ""),
-        t.str.extract(_COMMA_THOUSANDS, 1).str.replace_all(",", ""),
-        t.str.extract(_PLAIN, 1),
+        field("dot").str.replace_all(r"\.", ""), field("comma").str.replace_all(",", ""), field("plain")
     )
-    sen = pl.coalesce(
-        t.str.extract(_DOT_THOUSANDS, 2),
-        t.str.extract(_COMMA_THOUSANDS, 2),
-        t.str.extract(_PLAIN, 2),
-    )
-    return whole, sen
+    sen = pl.coalesce(field("dot_sen"), field("comma_sen"), field("plain_sen"))
+    return frame.with_columns(
+        whole.str.to_integer(strict=False).cast(pl.Int64, strict=False).alias(target),
+        (sen.is_not_null() & (sen.str.replace_all("0", "") != "")).alias(sen_flag),
+    ).drop(text, parts)
 
 
-def parse_rupiah(text: pl.Expr) -> pl.Expr:
-    """Whole rupiah from "Rp 2.500.000", "2.500.000,00", "2,500,000", "2500000"; null if unreadable.
-
-    An amount with non-zero sen parses (see `has_sen`) so the caller can say why it is refused.
-    """
-    whole, _ = _rupiah_parts(text)
-    return whole.str.to_integer(strict=False).cast(pl.Int64, strict=False)
+def one_date(text: str | None, today: dt.date) -> dt.date | None:
+    """One value through the bulk date reader."""
+    frame = with_dates(pl.DataFrame({"v": [text]}, schema={"v": pl.String}), {"v": "d"}, today)
+    value = frame.get_column("d").item()
+    return value if isinstance(value, dt.date) else None
 
 
-def has_sen(text: pl.Expr) -> pl.Expr:
-    """True where the amount carries non-zero sen (2.500.000,50): wages are whole rupiah."""
-    _, sen = _rupiah_parts(text)
-    return sen.is_not_null() & (sen.str.replace_all("0", "") != "")
+def one_rupiah(text: str | None) -> tuple[int | None, bool]:
+    """One value through the bulk rupiah reader: (whole rupiah, has non-zero sen)."""
+    frame = with_rupiah(pl.DataFrame({"v": [text]}, schema={"v": pl.String}), "v", "r", "s")
+    amount, sen = frame.row(0)[1:]
+    return amount, bool(sen)
 
 
 _SEX = {

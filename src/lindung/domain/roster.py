@@ -13,16 +13,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from lindung.domain.nik import RegionCodes, Rule, nik_columns, nik_rules
-from lindung.domain.parsing import (
-    has_sen,
-    is_yes,
-    normalize_key,
-    parse_date,
-    parse_phone,
-    parse_rupiah,
-    parse_sex,
-)
+from lindung.domain.nik import RegionCodes, Rule, nik_rules, with_nik
+from lindung.domain.parsing import is_yes, normalize_key, parse_phone, parse_sex, with_dates, with_rupiah
 from lindung.domain.sheets import Field
 from lindung.domain.terms import CATEGORY_LOOKUP, WORKER_CATEGORIES
 
@@ -139,18 +131,17 @@ def prepare(raw: pl.DataFrame, ctx: RosterContext) -> pl.DataFrame:
         .drop("_ukey", "_uid_n", "_uc_n", "_unit_code")
     )
     today = ctx.today
+    frame = with_nik(frame, "nik", ctx.regions, today)
+    frame = with_dates(
+        frame, {"tanggal_lahir": "stated_birth_date", "tmt": "start_date", "tanggal_selesai": "end_date"}, today
+    )
+    frame = with_rupiah(frame, "upah", "wage", "_wage_sen")
     return frame.with_columns(
-        *nik_columns(pl.col("nik"), ctx.regions, today),
         pl.col("nama").str.replace_all(r"\s+", " ").alias("name"),
-        parse_date(pl.col("tanggal_lahir"), today).alias("stated_birth_date"),
         parse_sex(pl.col("jenis_kelamin")).alias("stated_sex"),
         parse_phone(pl.col("no_hp")).alias("phone"),
         normalize_key(pl.col("kategori")).replace_strict(CATEGORY_LOOKUP, default=None).alias("category"),
         pl.col("jabatan").alias("job_title"),
-        parse_rupiah(pl.col("upah")).alias("wage"),
-        has_sen(pl.col("upah")).alias("_wage_sen"),
-        parse_date(pl.col("tmt"), today).alias("start_date"),
-        parse_date(pl.col("tanggal_selesai"), today).alias("end_date"),
         pl.col("no_sk").alias("sk_number"),
         pl.when(pl.col("domisili").is_in(list(ctx.domiciles))).then(pl.col("domisili")).alias("domicile_id"),
         is_yes(pl.col("mutasi")).alias("transfer"),
@@ -180,7 +171,7 @@ def row_rules(ctx: RosterContext) -> list[Rule]:
             "DUPLICATE_NIK",
             "nik",
             "error",
-            pl.col("nik").is_not_null() & (pl.int_range(pl.len()).over("nik") > 0),
+            pl.col("nik").is_not_null() & ~pl.col("nik").is_first_distinct(),
             pl.col("row").first().over("nik").cast(pl.String),
         ),
         Rule("NAME_INVALID", "nama", "warning", pl.col("name").str.contains(r"[0-9@#$%*=<>{}\[\]_|\\/]")),

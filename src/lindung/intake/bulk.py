@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 
 import polars as pl
 from django.db import connection
@@ -26,9 +26,9 @@ def reserve_ids(table: str, count: int) -> pl.Series:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # nextval is safe beside concurrent writers; the values need not be contiguous.
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, count]
-            )
+            cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+            sequence = cursor.fetchone()[0]
+            cursor.execute("SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [sequence, count])
             return pl.Series("id", [r[0] for r in cursor.fetchall()], dtype=pl.Int64)
         # SQLite: the write lock is held from BEGIN IMMEDIATE, so max(id) cannot move under us.
         cursor.execute(f'SELECT COALESCE(MAX(id), 0) FROM "{table}"')
@@ -61,6 +61,43 @@ def insert_frame(table: str, frame: pl.DataFrame, progress: Progress | None = No
         raw_connection.executemany(sql, values.slice(offset, CHUNK).iter_rows())
         if progress:
             progress(min(CHUNK, values.height - offset))
+
+
+def query_frame(sql: str, params: Sequence[str | int], schema: Mapping[str, type[pl.DataType]]) -> pl.DataFrame:
+    """A query's rows as a frame: COPY … TO STDOUT read by polars on PostgreSQL, plain fetch on SQLite.
+
+    Dates come back as ISO text on both and are parsed by polars.
+    """
+    text_schema = {k: (pl.String if v == pl.Date else v) for k, v in schema.items()}
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            raw = cursor.cursor
+            query = raw.mogrify(sql, params)
+            buffer = io.BytesIO()
+            with raw.copy(f"COPY ({query}) TO STDOUT WITH (FORMAT csv)") as copy:
+                for block in copy:
+                    buffer.write(block)
+            frame = (
+                pl.read_csv(
+                    buffer.getvalue(),
+                    has_header=False,
+                    new_columns=list(schema),
+                    schema_overrides=text_schema,
+                    infer_schema=False,
+                )
+                if buffer.tell()
+                else None
+            )
+        else:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+            frame = pl.DataFrame(rows, schema=text_schema, orient="row") if rows else None
+    if frame is None:
+        return pl.DataFrame(schema=schema)
+    return frame.with_columns(
+        pl.col(k).cast(pl.String).str.slice(0, 10).str.to_date("%Y-%m-%d") if v == pl.Date else pl.col(k).cast(v)
+        for k, v in schema.items()
+    )
 
 
 def update_rows(table: str, frame: pl.DataFrame, key: str = "id") -> None:

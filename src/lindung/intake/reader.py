@@ -33,26 +33,18 @@ class Sheet:
     file_issues: tuple[Issue, ...]  # warnings about the header row
 
 
-def _decode(raw: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return raw.decode("latin-1")
-
-
 def _read_csv(path: Path) -> pl.DataFrame:
-    text = _decode(path.read_bytes())
-    first = text.split("\n", 1)[0]
-    separator = max((";", ",", "\t", "|"), key=first.count)
-    return pl.read_csv(
-        text.encode("utf-8"),
-        separator=separator,
-        infer_schema=False,
-        has_header=True,
-        truncate_ragged_lines=True,
-    )
+    """UTF-8 (with or without BOM) is read as it is; anything else is taken as Windows-1252 (Excel's)."""
+    data = path.read_bytes()
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    first = data[: data.find(b"\n")] if b"\n" in data else data
+    separator = max((";", ",", "\t", "|"), key=lambda sep: first.count(sep.encode()))
+    options = {"separator": separator, "infer_schema": False, "has_header": True, "truncate_ragged_lines": True}
+    try:
+        return pl.read_csv(data, **options)  # type: ignore[arg-type]
+    except pl.exceptions.ComputeError:
+        return pl.read_csv(data.decode("cp1252", errors="replace").encode("utf-8"), **options)  # type: ignore[arg-type]
 
 
 def _sheet_xml_path(archive: zipfile.ZipFile, sheet_name: str) -> str | None:

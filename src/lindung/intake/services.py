@@ -36,11 +36,11 @@ from lindung.domain.roster import (
     row_rules,
 )
 from lindung.domain.sheets import find_issues
-from lindung.intake.bulk import insert_frame, reserve_ids, update_rows
+from lindung.intake.bulk import insert_frame, query_frame, reserve_ids, update_rows
 from lindung.intake.reader import Sheet, read_sheet
 from lindung.intake.workbooks import write_error_report
 from lindung.regions.services import domicile_codes, region_codes
-from lindung.registry.models import Change, Employer, Employment, WorkUnit
+from lindung.registry.models import Change, Employer, WorkUnit
 from lindung.registry.services import get_employer, open_changeset
 
 Mode = Literal["dry", "commit", "partial"]
@@ -105,37 +105,38 @@ def _units_frame(employer: Employer) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=UNITS_SCHEMA, orient="row")
 
 
+# Dates as text: both databases hand them to polars the same way.
 _EXISTING_SQL = """
-SELECT w.nik, w.id, w.name, w.birth_date, w.sex, w.phone, w.domicile_id,
-       e.id, e.unit_id, u.code, e.category, e.job_title, e.wage, e.start_date, e.end_date, e.sk_number
+SELECT w.nik, w.id, w.name, CAST(w.birth_date AS TEXT), w.sex, w.phone, w.domicile_id,
+       e.id, e.unit_id, u.code, e.category, e.job_title, e.wage,
+       CAST(e.start_date AS TEXT), CAST(e.end_date AS TEXT), e.sk_number
 FROM registry_employment e
 JOIN registry_worker w ON w.id = e.worker_id
 JOIN registry_workunit u ON u.id = e.unit_id
 WHERE e.employer_id = %s
 """
-_WORKERS_SQL = "SELECT nik, id, name, birth_date, sex, phone, domicile_id FROM registry_worker WHERE nik IN ({})"
+_WORKERS_SQL = (
+    "SELECT nik, id, name, CAST(birth_date AS TEXT), sex, phone, domicile_id FROM registry_worker WHERE nik IN ({})"
+)
+_WORKER_COLUMNS = list(EXISTING_SCHEMA)[:7]
 
 
 def _existing_state(employer: Employer, niks: pl.Series) -> pl.DataFrame:
-    """For each NIK in the file that the registry knows: its worker and latest employment here."""
+    """The registry's state for the employer: every worker employed here with the latest employment,
+    and the workers of the file's NIKs who are known but not employed here."""
+    here = query_frame(_EXISTING_SQL, [employer.pk], EXISTING_SCHEMA)
+    here = here.sort("emp_start_date", "emp_id").unique("nik", keep="last", maintain_order=True)
     with connection.cursor() as cursor:
-        cursor.execute(_EXISTING_SQL, [employer.pk])
-        here = pl.DataFrame(cursor.fetchall(), schema=EXISTING_SCHEMA, orient="row")
-        here = here.sort("emp_start_date", "emp_id").unique("nik", keep="last")
         cursor.execute("SELECT COUNT(*) FROM registry_worker")
         total_workers = int(cursor.fetchone()[0])
-        elsewhere = []
-        if total_workers > here.height:  # some workers have no employment here: look the rest up by NIK
-            missing = niks.filter(~niks.is_in(here.get_column("nik"))).unique().to_list()
-            for offset in range(0, len(missing), 5000):
-                chunk = missing[offset : offset + 5000]
-                cursor.execute(_WORKERS_SQL.format(", ".join(["%s"] * len(chunk))), chunk)
-                elsewhere.extend(cursor.fetchall())
-    worker_cols = list(EXISTING_SCHEMA)[:7]
-    others = pl.DataFrame(elsewhere, schema={k: EXISTING_SCHEMA[k] for k in worker_cols}, orient="row")
-    return pl.concat([here, others], how="diagonal_relaxed").select(
-        [pl.col(k).cast(t) for k, t in EXISTING_SCHEMA.items()]
-    )
+    parts = [here]
+    if total_workers > here.height:  # some workers have no employment here: look the rest up by NIK
+        missing = niks.filter(~niks.is_in(here.get_column("nik").implode())).unique().to_list()
+        schema = {k: EXISTING_SCHEMA[k] for k in _WORKER_COLUMNS}
+        for offset in range(0, len(missing), 5000):
+            chunk = missing[offset : offset + 5000]
+            parts.append(query_frame(_WORKERS_SQL.format(", ".join(["%s"] * len(chunk))), chunk, schema))
+    return pl.concat(parts, how="diagonal_relaxed").select([pl.col(k).cast(t) for k, t in EXISTING_SCHEMA.items()])
 
 
 def _to_issues(frame: pl.DataFrame, sheet: Sheet, lang: Lang) -> list[Issue]:
@@ -161,6 +162,7 @@ class Checked:
     issues: pl.DataFrame  # row, column, value, code, severity, detail
     classified: pl.DataFrame  # the valid rows with their outcome
     prepared: pl.DataFrame  # every row, with the registry's state attached
+    existing: pl.DataFrame  # the registry's state (EXISTING_SCHEMA) for this employer and the file's NIKs
 
 
 def check_roster(
@@ -184,28 +186,30 @@ def check_roster(
     ctx = RosterContext(today, region_codes(), units, unit, floor, floor_label, domicile_codes())
     prepared = prepare(sheet.frame, ctx)
     issues = find_issues(prepared, row_rules(ctx), {f.name: TEXT_COLUMNS.get(f.name, f.name) for f in FIELDS})
-    prepared = attach_existing(prepared, _existing_state(employer, prepared.get_column("nik").drop_nulls())).sort("row")
+    existing = _existing_state(employer, prepared.get_column("nik").drop_nulls())
+    prepared = attach_existing(prepared, existing).sort("row")
     issues = pl.concat([issues, find_issues(prepared, registry_rules(), {"unit": "unit"})]).sort("row", "column")
     rejected_rows = issues.filter(pl.col("severity") == "error").get_column("row").unique()
     classified = classify(prepared.filter(~pl.col("row").is_in(rejected_rows.implode())))
     if progress:
         progress("periksa", sheet.frame.height, sheet.frame.height)
-    return Checked(sheet, issues, classified, prepared)
+    return Checked(sheet, issues, classified, prepared, existing)
 
 
-def _not_in_file(employer: Employer, checked: Checked, today: dt.date) -> list[NotInFile]:
+def _not_in_file(checked: Checked, today: dt.date) -> list[NotInFile]:
     """Active workers of the units this file covers whose NIK is not in it: listed, never ended."""
-    unit_ids = checked.prepared.get_column("unit_id").drop_nulls().unique().to_list()
-    if not unit_ids:
-        return []
-    niks = set(checked.prepared.get_column("nik").drop_nulls().to_list())
-    active = (
-        Employment.objects.filter(employer=employer, unit_id__in=unit_ids)
-        .exclude(end_date__lt=today)
-        .values_list("unit__code", "worker__nik", "worker__name")
-        .order_by("unit__code", "worker__name")
+    prepared = checked.prepared
+    units = prepared.get_column("unit_id").drop_nulls().unique().implode()
+    absent = (
+        checked.existing.filter(
+            pl.col("emp_unit_id").is_in(units)
+            & (pl.col("emp_end_date").is_null() | (pl.col("emp_end_date") >= today))
+            & ~pl.col("nik").is_in(prepared.get_column("nik").drop_nulls().implode())
+        )
+        .sort("emp_unit_code", "w_name")
+        .select("emp_unit_code", "nik", "w_name")
     )
-    return [NotInFile(u, mask_nik(n), name) for u, n, name in active.iterator() if n not in niks]
+    return [NotInFile(unit, mask_nik(nik), name) for unit, nik, name in absent.iter_rows()]
 
 
 def import_roster(
@@ -242,7 +246,7 @@ def import_roster(
         rejected=rejected_rows,
         warned=warned_rows,
         issues=[*checked.sheet.file_issues, *_to_issues(issues, checked.sheet, lang)],
-        not_in_file=_not_in_file(employer, checked, today),
+        not_in_file=_not_in_file(checked, today),
     )
     if errors_out is not None:
         write_error_report(errors_out, checked.sheet, result.issues)

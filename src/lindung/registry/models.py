@@ -98,8 +98,15 @@ class Worker(models.Model):
     birth_date = models.DateField()
     sex = models.CharField(max_length=1, choices=Sex.choices)
     phone = models.CharField(max_length=20, null=True, blank=True)
-    domicile = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    created_in = models.ForeignKey(ChangeSet, on_delete=models.PROTECT, related_name="+", db_constraint=False)
+    # Checked against the regions by the import; no database constraint (a deferred check per row on COMMIT).
+    domicile = models.ForeignKey(
+        Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
+    # Audit pointer to the ChangeSet that created the row (bulk creates write no Change rows); written only
+    # by services in the same transaction as the ChangeSet, so no database constraint.
+    created_in = models.ForeignKey(
+        ChangeSet, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
     updated_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
@@ -110,15 +117,23 @@ class Employment(models.Model):
     """A worker in a unit: category, job, monthly wage in whole rupiah, start and (once ended) end date."""
 
     worker = models.ForeignKey(Worker, on_delete=models.PROTECT, related_name="employments")
-    employer = models.ForeignKey(Employer, on_delete=models.PROTECT, related_name="employments")
-    unit = models.ForeignKey(WorkUnit, on_delete=models.PROTECT, related_name="employments")
+    # The unit's employer, copied so that every table that grows with workers carries the employer key
+    # (DESIGN.md §6). Indexed through (employer, worker); constrained through `unit`.
+    employer = models.ForeignKey(
+        Employer, on_delete=models.PROTECT, related_name="employments", db_index=False, db_constraint=False
+    )
+    unit = models.ForeignKey(
+        WorkUnit, on_delete=models.PROTECT, related_name="employments", db_index=False
+    )  # (unit, end_date)
     category = models.CharField(max_length=30, choices=CATEGORY_CHOICES)
     job_title = models.CharField(max_length=200, null=True, blank=True)
     wage = models.BigIntegerField()
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
     sk_number = models.CharField(max_length=100, null=True, blank=True)
-    created_in = models.ForeignKey(ChangeSet, on_delete=models.PROTECT, related_name="+", db_constraint=False)
+    created_in = models.ForeignKey(
+        ChangeSet, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
     updated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
