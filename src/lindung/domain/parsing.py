@@ -122,8 +122,9 @@ _AMOUNT = (
 
 
 def with_rupiah(frame: pl.DataFrame, source: str, target: str, sen_flag: str) -> pl.DataFrame:
-    """Whole rupiah from "Rp 2.500.000", "2.500.000,00", "2,500,000", "2500000" into `target` (Int64, null
-    if unreadable), and in `sen_flag` whether the amount carries non-zero sen (wages are whole rupiah).
+    """Whole rupiah from "Rp 2.500.000", "2.500.000,00", "2,500,000", "2500000" into `target` (Int64, null if
+    unreadable), and in `sen_flag` whether the amount carries non-zero sen (wages are whole rupiah).
+    `frame` needs a unique `row` column.
     """
     text, parts = f"_{target}_t", f"_{target}_parts"
     frame = frame.with_columns(
@@ -134,16 +135,28 @@ def with_rupiah(frame: pl.DataFrame, source: str, target: str, sen_flag: str) ->
         .str.replace(r",-$|\.-$", "")
         .str.replace_all(r"\s", "")
         .alias(text)
-    ).with_columns(pl.col(text).str.extract_groups(_AMOUNT).alias(parts))
+    )
+    # Most wages are plain digits: those skip the pattern below.
+    plain = pl.col(text).str.to_integer(strict=False).cast(pl.Int64, strict=False)
+    frame = frame.with_columns(pl.when(plain >= 0).then(plain).alias(target))
     field = pl.col(parts).struct.field
+    rest = frame.filter(pl.col(target).is_null() & pl.col(text).is_not_null()).select(
+        pl.col("row"), pl.col(text).str.extract_groups(_AMOUNT).alias(parts)
+    )
     whole = pl.coalesce(
         field("dot").str.replace_all(r"\.", ""), field("comma").str.replace_all(",", ""), field("plain")
     )
     sen = pl.coalesce(field("dot_sen"), field("comma_sen"), field("plain_sen"))
-    return frame.with_columns(
-        whole.str.to_integer(strict=False).cast(pl.Int64, strict=False).alias(target),
+    rest = rest.select(
+        pl.col("row"),
+        whole.str.to_integer(strict=False).cast(pl.Int64, strict=False).alias(f"_{target}_rest"),
         (sen.is_not_null() & (sen.str.replace_all("0", "") != "")).alias(sen_flag),
-    ).drop(text, parts)
+    )
+    return (
+        frame.join(rest, on="row", how="left", maintain_order="left")
+        .with_columns(pl.coalesce(target, f"_{target}_rest").alias(target), pl.col(sen_flag).fill_null(False))
+        .drop(text, f"_{target}_rest")
+    )
 
 
 def one_date(text: str | None, today: dt.date) -> dt.date | None:
@@ -155,8 +168,10 @@ def one_date(text: str | None, today: dt.date) -> dt.date | None:
 
 def one_rupiah(text: str | None) -> tuple[int | None, bool]:
     """One value through the bulk rupiah reader: (whole rupiah, has non-zero sen)."""
-    frame = with_rupiah(pl.DataFrame({"v": [text]}, schema={"v": pl.String}), "v", "r", "s")
-    amount, sen = frame.row(0)[1:]
+    frame = with_rupiah(
+        pl.DataFrame({"row": [1], "v": [text]}, schema={"row": pl.Int64, "v": pl.String}), "v", "r", "s"
+    )
+    amount, sen = frame.row(0)[2:]
     return amount, bool(sen)
 
 
@@ -175,9 +190,8 @@ def parse_sex(text: pl.Expr) -> pl.Expr:
 
 def parse_phone(text: pl.Expr) -> pl.Expr:
     """An Indonesian mobile number as 08…, from 0812-3456-7890, +62 812 3456 7890 or 62812…"""
-    digits = text.str.replace_all(r"[\s\-().]", "").str.replace(r"^\+", "")
-    local = pl.when(digits.str.starts_with("62")).then(pl.lit("0") + digits.str.slice(2)).otherwise(digits)
-    return pl.when(local.str.contains(r"^08\d{7,11}$")).then(local).otherwise(None)
+    digits = text.str.replace_all(r"[\s\-().+]", "")
+    return pl.lit("0") + digits.str.extract(r"^(?:62|0)(8\d{7,11})$", 1)
 
 
 _YES = ["ya", "y", "yes", "1", "true", "benar", "mutasi", "pindah", "v", "x"]
