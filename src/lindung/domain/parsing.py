@@ -68,25 +68,35 @@ def two_digit_year(yy: pl.Expr, today: dt.date) -> pl.Expr:
     return pl.when(yy >= 100).then(yy).when(2000 + yy <= today.year).then(2000 + yy).otherwise(1900 + yy)
 
 
+def _fast_date(text: pl.Expr) -> pl.Expr:
+    """15/07/1990 and 1990-07-15 without patterns; null for anything else (and for 2-digit years)."""
+    parsed = pl.coalesce(text.str.to_date("%d/%m/%Y", strict=False), text.str.to_date("%Y-%m-%d", strict=False))
+    return pl.when(parsed.dt.year().is_between(1900, 2099)).then(parsed)
+
+
 def with_dates(frame: pl.DataFrame, columns: dict[str, str], today: dt.date) -> pl.DataFrame:
     """Add a Date column per `source text column -> target`, null where the text is no date.
 
     Reads 15/07/1990, 15-07-1990, 1990-07-15, 15 Juli 1990, 15-Jul-90, 15/07/90, Excel date cells read as
-    text (2024-01-02 00:00:00) and Excel serials (33069). Each step is its own column: eager polars would
-    otherwise evaluate the shared parts of the expression again for every use.
+    text (2024-01-02 00:00:00) and Excel serials (33069). The two common forms take a fast path; the rest
+    go through the patterns, one step per column (eager polars shares no sub-expression). `frame` needs a
+    unique `row` column.
     """
-    steps: list[list[pl.Expr]] = [[], [], [], []]
-    temps = []
+    texts = {source: f"_{target}_t" for source, target in columns.items()}
+    frame = frame.with_columns(
+        [pl.col(source).str.strip_chars().str.to_lowercase().alias(t) for source, t in texts.items()]
+    ).with_columns([_fast_date(pl.col(texts[source])).alias(target) for source, target in columns.items()])
     for source, target in columns.items():
-        t, iso, dmy, nm, y, m, d = (f"_{target}_{p}" for p in ("t", "iso", "dmy", "nm", "y", "m", "d"))
-        temps += [t, iso, dmy, nm, y, m, d]
-        steps[0].append(pl.col(source).str.strip_chars().str.to_lowercase().alias(t))
-        steps[1] += [
+        t = texts[source]
+        slow = frame.filter(pl.col(target).is_null() & pl.col(t).is_not_null()).select("row", t)
+        if slow.height == 0:
+            continue
+        iso, dmy, nm, y, m, d = (f"_{target}_{p}" for p in ("iso", "dmy", "nm", "y", "m", "d"))
+        slow = slow.with_columns(
             pl.col(t).str.extract_groups(_ISO).alias(iso),
             pl.col(t).str.extract_groups(_DMY).alias(dmy),
             pl.col(t).str.extract_groups(_DMY_NAME).alias(nm),
-        ]
-        steps[2] += [
+        ).with_columns(
             two_digit_year(
                 pl.coalesce(
                     pl.col(iso).struct.field("y"), pl.col(dmy).struct.field("y"), pl.col(nm).struct.field("y")
@@ -101,16 +111,20 @@ def with_dates(frame: pl.DataFrame, columns: dict[str, str], today: dt.date) -> 
             pl.coalesce(pl.col(iso).struct.field("d"), pl.col(dmy).struct.field("d"), pl.col(nm).struct.field("d"))
             .cast(pl.Int32, strict=False)
             .alias(d),
-        ]
+        )
         serial = pl.col(t).str.extract(_SERIAL, 1).cast(pl.Int32, strict=False)
         # Serials from 1 Jan 1910 (3654) to 31 Dec 2099 (73050); other numbers are not dates.
         from_serial = pl.when(serial.is_between(3654, 73050)).then(pl.lit(_EXCEL_EPOCH) + pl.duration(days=serial))
-        steps[3].append(
-            pl.coalesce(safe_date(pl.col(y), pl.col(m), pl.col(d)), from_serial.cast(pl.Date)).alias(target)
+        slow = slow.select(
+            "row",
+            pl.coalesce(safe_date(pl.col(y), pl.col(m), pl.col(d)), from_serial.cast(pl.Date)).alias(f"_{target}_slow"),
         )
-    for step in steps:
-        frame = frame.with_columns(step)
-    return frame.drop(temps)
+        frame = (
+            frame.join(slow, on="row", how="left", maintain_order="left")
+            .with_columns(pl.coalesce(target, f"_{target}_slow").alias(target))
+            .drop(f"_{target}_slow")
+        )
+    return frame.drop(list(texts.values()))
 
 
 _RP_PREFIX = r"^(?:rp\.?|idr)\s*"
@@ -161,7 +175,9 @@ def with_rupiah(frame: pl.DataFrame, source: str, target: str, sen_flag: str) ->
 
 def one_date(text: str | None, today: dt.date) -> dt.date | None:
     """One value through the bulk date reader."""
-    frame = with_dates(pl.DataFrame({"v": [text]}, schema={"v": pl.String}), {"v": "d"}, today)
+    frame = with_dates(
+        pl.DataFrame({"row": [1], "v": [text]}, schema={"row": pl.Int64, "v": pl.String}), {"v": "d"}, today
+    )
     value = frame.get_column("d").item()
     return value if isinstance(value, dt.date) else None
 
