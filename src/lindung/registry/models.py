@@ -93,7 +93,7 @@ class Worker(models.Model):
         L = "L", "Laki-laki"
         P = "P", "Perempuan"
 
-    nik = models.CharField(max_length=16, unique=True)
+    nik = models.CharField(max_length=16)  # unique by the constraint below (no extra LIKE index on PostgreSQL)
     name = models.CharField(max_length=200)
     birth_date = models.DateField()
     sex = models.CharField(max_length=1, choices=Sex.choices)
@@ -108,6 +108,9 @@ class Worker(models.Model):
         ChangeSet, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
     )
     updated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["nik"], name="worker_nik_unique")]
 
     def __str__(self) -> str:
         return self.name
