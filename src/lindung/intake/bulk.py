@@ -90,8 +90,11 @@ def query_frame(sql: str, params: Sequence[str | int], schema: Mapping[str, type
             )
         else:
             cursor.execute(sql, params)
-            rows = cursor.fetchall()
-            frame = pl.DataFrame(rows, schema=text_schema, orient="row") if rows else None
+            # In blocks: a million rows of Python tuples at once would double the peak memory.
+            blocks = []
+            while rows := cursor.fetchmany(CHUNK):
+                blocks.append(pl.DataFrame(rows, schema=text_schema, orient="row"))
+            frame = pl.concat(blocks) if blocks else None
     if frame is None:
         return pl.DataFrame(schema=schema)
     return frame.with_columns(
