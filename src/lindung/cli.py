@@ -49,10 +49,28 @@ class LindungCommand(BaseCommand):
         try:
             return super().execute(*args, **options)
         except LindungError as exc:
-            lines = [str(exc)]
-            if isinstance(exc, ValidationFailed):
-                lines += [format_issue(i) for i in exc.issues]
-            self.stderr.write("\n".join(lines))
+            issues = exc.issues if isinstance(exc, ValidationFailed) else []
+            if options.get("format") == "json":
+                print_json(
+                    {
+                        "error": type(exc).__name__,
+                        "message": str(exc),
+                        "issues": [
+                            {
+                                "row": i.row,
+                                "column": i.column,
+                                "value": i.value,
+                                "code": i.code,
+                                "message": i.message,
+                                "severity": i.severity,
+                            }
+                            for i in issues
+                        ],
+                    }
+                )
+            else:
+                lang = options.get("lang", "id")
+                self.stderr.write("\n".join([str(exc), *[format_issue(i, lang) for i in issues]]))
             raise SystemExit(EXIT_USAGE if isinstance(exc, NotFound) else EXIT_REJECTED) from exc
 
     def usage_error(self, message: str) -> NoReturn:
@@ -65,11 +83,18 @@ class LindungCommand(BaseCommand):
             raise CommandError(f"Tanggal {text!r} harus berbentuk YYYY-MM-DD", returncode=EXIT_USAGE) from None
 
 
-def format_issue(issue: Issue) -> str:
-    where = f"baris {issue.row}" if issue.row is not None else "berkas"
-    column = f", kolom {issue.column}" if issue.column else ""
+_LABELS = {
+    "id": {"row": "baris", "file": "berkas", "column": "kolom", "warning": "PERINGATAN", "error": "GALAT"},
+    "en": {"row": "row", "file": "file", "column": "column", "warning": "WARNING", "error": "ERROR"},
+}
+
+
+def format_issue(issue: Issue, lang: str = "id") -> str:
+    words = _LABELS["en" if lang == "en" else "id"]
+    where = f"{words['row']} {issue.row}" if issue.row is not None else words["file"]
+    column = f", {words['column']} {issue.column}" if issue.column else ""
     value = f" [{issue.value}]" if issue.value not in (None, "") else ""
-    mark = "PERINGATAN" if issue.severity == "warning" else "GALAT"
+    mark = words["warning"] if issue.severity == "warning" else words["error"]
     return f"{where}{column}{value}: {mark} {issue.code}: {issue.message}"
 
 

@@ -279,7 +279,7 @@ def test_unknown_employer_and_unreadable_files_get_clear_errors(tmp_path: Path) 
     (tmp_path / "x.pdf").write_bytes(b"%PDF-1.4")
     with pytest.raises(ValidationFailed, match="tidak didukung"):
         run(tmp_path / "x.pdf")
-    with pytest.raises(ValidationFailed, match="tidak ditemukan"):
+    with pytest.raises(NotFound, match="tidak ditemukan"):
         run(tmp_path / "hilang.csv")
     (tmp_path / "x.xlsx").write_bytes(b"not a zip")
     with pytest.raises(ValidationFailed, match="bukan berkas Excel"):

@@ -74,6 +74,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "This worker is still active in unit {detail} of the same employer. If this is a transfer, put "
         '"Ya" in the Mutasi column.',
     ),
+    "TOO_LONG": ("Isian terlalu panjang (paling banyak {detail} huruf).", "Too long (at most {detail} characters)."),
+    "TRANSFER_BEFORE_START": (
+        "TMT mutasi {value} harus setelah TMT di unit lama ({detail}).",
+        "The transfer's start date {value} must be after the start date in the old unit ({detail}).",
+    ),
     "BIRTH_DATE_MISMATCH": (
         "Tanggal lahir {value} berbeda dengan tanggal lahir pada NIK ({detail}).",
         "Birth date {value} differs from the birth date in the NIK ({detail}).",

@@ -72,6 +72,8 @@ EXISTING_SCHEMA = {
     "emp_sk_number": pl.String,
 }
 UNITS_SCHEMA = {"unit_id": pl.Int64, "code": pl.String, "name": pl.String}
+# Longest text the registry stores per field (registry.models).
+MAX_LENGTHS = {"nama": 200, "jabatan": 200, "no_sk": 100}
 # Where `prepare` keeps what the user wrote when the field's own column becomes the clean value.
 TEXT_COLUMNS = {"nik": "nik_text"}
 
@@ -107,28 +109,25 @@ def prepare(raw: pl.DataFrame, ctx: RosterContext) -> pl.DataFrame:
     )
     if ctx.fixed_unit is not None:
         frame = frame.with_columns(pl.col("unit").fill_null(pl.lit(ctx.fixed_unit)))
-    units = ctx.units.select(
-        pl.col("unit_id"),
-        pl.col("code").alias("_unit_code"),
-        normalize_key(pl.col("code")).alias("_ukey_code"),
-        normalize_key(pl.col("name")).alias("_ukey_name"),
+    # A unit is named by its code (any case), or by its name when no other unit has the same name.
+    by_code = ctx.units.select(
+        pl.col("code").str.to_uppercase().alias("_ucode"), pl.col("unit_id"), pl.col("code").alias("unit_code")
     )
-    by_code = units.select("_ukey_code", "unit_id", "_unit_code").rename({"_ukey_code": "_ukey"})
-    by_name = units.select("_ukey_name", pl.col("unit_id").alias("_uid_n"), pl.col("_unit_code").alias("_uc_n"))
+    by_name = (
+        ctx.units.select(normalize_key(pl.col("name")).alias("_uname"), "unit_id", "code")
+        .filter(pl.len().over("_uname") == 1)
+        .rename({"unit_id": "_uid_n", "code": "_uc_n"})
+    )
     frame = (
-        frame.with_columns(normalize_key(pl.col("unit")).alias("_ukey"))
-        .join(by_code, on="_ukey", how="left", maintain_order="left")
-        .join(
-            by_name.rename({"_ukey_name": "_ukey"}).unique("_ukey", keep="first"),
-            on="_ukey",
-            how="left",
-            maintain_order="left",
+        frame.with_columns(
+            pl.col("unit").str.to_uppercase().alias("_ucode"), normalize_key(pl.col("unit")).alias("_uname")
         )
+        .join(by_code, on="_ucode", how="left", maintain_order="left")
+        .join(by_name, on="_uname", how="left", maintain_order="left")
         .with_columns(
-            pl.coalesce("unit_id", "_uid_n").alias("unit_id"),
-            pl.coalesce("_unit_code", "_uc_n").alias("unit_code"),
+            pl.coalesce("unit_id", "_uid_n").alias("unit_id"), pl.coalesce("unit_code", "_uc_n").alias("unit_code")
         )
-        .drop("_ukey", "_uid_n", "_uc_n", "_unit_code")
+        .drop("_ucode", "_uname", "_uid_n", "_uc_n")
     )
     today = ctx.today
     frame = with_nik(frame, "nik", ctx.regions, today)
@@ -175,6 +174,10 @@ def row_rules(ctx: RosterContext) -> list[Rule]:
             pl.col("row").first().over("nik").cast(pl.String),
         ),
         Rule("NAME_INVALID", "nama", "warning", pl.col("name").str.contains(r"[0-9@#$%*=<>{}\[\]_|\\/]")),
+        *[
+            Rule("TOO_LONG", field, "error", pl.col(field).str.len_chars() > limit, pl.lit(str(limit)))
+            for field, limit in MAX_LENGTHS.items()
+        ],
         Rule(
             "DATE_INVALID",
             "tanggal_lahir",
@@ -280,7 +283,16 @@ def registry_rules() -> list[Rule]:
         & pl.col("unit_id").is_not_null()
         & (pl.col("emp_unit_id") != pl.col("unit_id"))
     )
-    return [Rule("OTHER_UNIT", "unit", "error", other_unit & ~pl.col("transfer"), pl.col("emp_unit_code"))]
+    return [
+        Rule("OTHER_UNIT", "unit", "error", other_unit & ~pl.col("transfer"), pl.col("emp_unit_code")),
+        Rule(
+            "TRANSFER_BEFORE_START",
+            "tmt",
+            "error",
+            other_unit & pl.col("transfer") & (pl.col("start_date") <= pl.col("emp_start_date")),
+            pl.col("emp_start_date").dt.to_string("%d/%m/%Y"),
+        ),
+    ]
 
 
 def _differs(new: str, old: str) -> pl.Expr:

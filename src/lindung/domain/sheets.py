@@ -35,6 +35,7 @@ class Field:
 @dataclass(frozen=True)
 class HeaderMap:
     columns: dict[str, str]  # canonical field -> header as written in the file
+    positions: dict[str, int]  # canonical field -> 0-based position of its column
     unknown: tuple[str, ...]
     duplicates: tuple[tuple[str, str], ...]  # (header, field it also maps to)
     missing: tuple[str, ...]  # labels of required fields not found
@@ -50,10 +51,13 @@ def map_headers(headers: Sequence[str], fields: Sequence[Field], optional: froze
         for alias in (f.name, f.label, *f.aliases):
             lookup[normalize_header(alias)] = f.name
     columns: dict[str, str] = {}
+    positions: dict[str, int] = {}
     unknown: list[str] = []
     duplicates: list[tuple[str, str]] = []
-    for header in headers:
-        name = lookup.get(normalize_header(header))
+    for position, header in enumerate(headers):
+        key = normalize_header(header)
+        # "Gaji (Rp)", "NIK (16 digit)", "Jenis Kelamin (L/P)": the words before a bracket name the column.
+        name = lookup.get(key) or lookup.get(normalize_header(header.split("(", 1)[0]))
         if name is None:
             if header.strip():
                 unknown.append(header)
@@ -61,8 +65,9 @@ def map_headers(headers: Sequence[str], fields: Sequence[Field], optional: froze
             duplicates.append((header, columns[name]))
         else:
             columns[name] = header
+            positions[name] = position
     missing = tuple(f.label for f in fields if f.required and f.name not in columns and f.name not in optional)
-    return HeaderMap(columns, tuple(unknown), tuple(duplicates), missing)
+    return HeaderMap(columns, positions, tuple(unknown), tuple(duplicates), missing)
 
 
 def find_issues(frame: pl.DataFrame, rules: Sequence[Rule], value_columns: dict[str, str]) -> pl.DataFrame:

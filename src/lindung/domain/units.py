@@ -33,7 +33,6 @@ def prepare(raw: pl.DataFrame) -> pl.DataFrame:
         pl.col("kode").str.to_uppercase().alias("code"),
         pl.col("nama").str.replace_all(r"\s+", " ").alias("name"),
         normalize_key(pl.col("jenis")).replace_strict(UNIT_KIND_LOOKUP, default=None).alias("kind"),
-        pl.col("npp_divisi").alias("npp_divisi_value"),
     )
 
 

@@ -6,6 +6,7 @@ shows (the header is row 1). Blank rows and the template's example row ("Contoh:
 
 from __future__ import annotations
 
+import csv
 import re
 import zipfile
 from collections.abc import Sequence
@@ -16,7 +17,7 @@ from xml.etree import ElementTree
 import fastexcel
 import polars as pl
 
-from lindung.domain.errors import Issue, ValidationFailed
+from lindung.domain.errors import Issue, NotFound, ValidationFailed
 from lindung.domain.messages import Lang, render
 from lindung.domain.sheets import Field, HeaderMap, map_headers
 
@@ -28,23 +29,70 @@ ROW = "__baris__"  # the row number column in `Sheet.raw`
 @dataclass(frozen=True)
 class Sheet:
     frame: pl.DataFrame  # `row` plus one String column per mapped field
-    raw: pl.DataFrame  # the same rows as submitted: every column under its own header, plus `row`
+    raw: pl.DataFrame  # the same rows as submitted: columns c0, c1, ... under `raw_headers`, plus ROW
+    raw_headers: list[str]  # the header row as written, duplicates kept
     headers: HeaderMap
     file_issues: tuple[Issue, ...]  # warnings about the header row
 
 
-def _read_csv(path: Path) -> pl.DataFrame:
+@dataclass(frozen=True)
+class _Table:
+    """A sheet as read: the header row as written (duplicates kept) and the data as text."""
+
+    headers: list[str]
+    frame: pl.DataFrame  # one String column per header, named c0, c1, ...
+    header_row: int  # the spreadsheet row of the header (1 for a sheet that starts at A1)
+    first_column: int  # 0-based column index of the first column (0 for column A)
+    sheet_name: str | None
+
+
+def _columns(count: int) -> list[str]:
+    return [f"c{i}" for i in range(count)]
+
+
+def _read_csv(path: Path) -> _Table:
     """UTF-8 (with or without BOM) is read as it is; anything else is taken as Windows-1252 (Excel's)."""
     data = path.read_bytes()
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-    first = data[: data.find(b"\n")] if b"\n" in data else data
-    separator = max((";", ",", "\t", "|"), key=lambda sep: first.count(sep.encode()))
-    options = {"separator": separator, "infer_schema": False, "has_header": True, "truncate_ragged_lines": True}
     try:
-        return pl.read_csv(data, **options)  # type: ignore[arg-type]
-    except pl.exceptions.ComputeError:
-        return pl.read_csv(data.decode("cp1252", errors="replace").encode("utf-8"), **options)  # type: ignore[arg-type]
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+        data = text.encode("utf-8")
+    first = text.split("\n", 1)[0].rstrip("\r")
+    separator = max((";", ",", "\t", "|"), key=first.count)
+    headers = next(csv.reader([first], delimiter=separator)) if first else []
+    if not any(h.strip() for h in headers):
+        raise ValidationFailed(f"Berkas {path.name} kosong atau baris pertamanya bukan judul kolom")
+    try:
+        frame = pl.read_csv(
+            data,
+            separator=separator,
+            has_header=False,
+            skip_rows=1,
+            schema=dict.fromkeys(_columns(len(headers)), pl.String),
+        )
+    except pl.exceptions.PolarsError as exc:
+        raise ValidationFailed(
+            f'Berkas {path.name} tidak dapat dibaca sebagai CSV berpemisah "{separator}": ada baris dengan kolom '
+            f"lebih banyak daripada judul, atau tanda kutip yang tidak ditutup. Angka berpemisah koma seperti "
+            f"2,500,000 harus diberi tanda kutip di CSV berpemisah koma. ({str(exc).splitlines()[0]})"
+        ) from exc
+    return _Table(headers, frame, 1, 0, None)
+
+
+def _origin(archive: zipfile.ZipFile, member: str) -> tuple[int, int]:
+    """The row (1-based) and column (0-based) where the sheet's used range starts."""
+    head = archive.open(member).read(4096).decode("utf-8", errors="replace")
+    match = re.search(r'<dimension ref="([A-Z]+)(\d+)', head)
+    if match is None:
+        return 1, 0
+    letters, row = match.groups()
+    column = 0
+    for ch in letters:
+        column = column * 26 + ord(ch) - 64
+    return int(row), column - 1
 
 
 def _sheet_xml_path(archive: zipfile.ZipFile, sheet_name: str) -> str | None:
@@ -95,73 +143,87 @@ def numeric_cell_rows(path: Path, sheet_name: str, column_index: int) -> set[int
     return rows
 
 
-def _read_xlsx(path: Path) -> tuple[pl.DataFrame, str]:
+def _read_xlsx(path: Path, fields: Sequence[Field], optional: frozenset[str]) -> _Table:
+    """The preferred sheet, else the first sheet whose header row has every required column, else the first."""
+    chosen: tuple[str, list[str], pl.DataFrame] | None = None
     try:
         reader = fastexcel.read_excel(str(path))
-    except Exception as exc:  # fastexcel raises its own error types for unreadable files
+        names = list(reader.sheet_names)
+        for name in [n for n in PREFERRED_SHEETS if n in names] + names:
+            raw = reader.load_sheet(name, header_row=None, dtypes="string").to_polars()
+            if raw.height == 0:
+                continue
+            headers = ["" if v is None else str(v) for v in raw.row(0)]
+            frame = raw.slice(1).rename(dict(zip(raw.columns, _columns(len(headers)), strict=True)))
+            complete = not map_headers(headers, fields, optional).missing
+            if chosen is None or complete:
+                chosen = (name, headers, frame)
+            if complete:
+                break
+    except (fastexcel.FastExcelError, OSError, zipfile.BadZipFile) as exc:
         raise ValidationFailed(f"Berkas {path.name} bukan berkas Excel (.xlsx) yang dapat dibaca: {exc}") from exc
-    names = list(reader.sheet_names)
-    name = next((n for n in PREFERRED_SHEETS if n in names), names[0])
-    frame = reader.load_sheet(name, dtypes="string", header_row=0).to_polars()
-    return frame, name
+    if chosen is None:
+        raise ValidationFailed(f"Berkas {path.name} tidak berisi lembar dengan data")
+    name, headers, frame = chosen
+    with zipfile.ZipFile(path) as archive:
+        member = _sheet_xml_path(archive, name)
+        header_row, first_column = _origin(archive, member) if member else (1, 0)
+    return _Table(headers, frame, header_row, first_column, name)
 
 
 def read_sheet(path: Path, fields: Sequence[Field], lang: Lang, optional: frozenset[str] = frozenset()) -> Sheet:
     """The sheet's data rows with canonical column names, or ValidationFailed for an unusable file."""
     if not path.is_file():
-        raise ValidationFailed(f"Berkas {path} tidak ditemukan")
+        raise NotFound(f"Berkas {path} tidak ditemukan")
     suffix = path.suffix.lower()
-    sheet_name = None
-    try:
-        if suffix == ".csv":
-            raw = _read_csv(path)
-        elif suffix in (".xlsx", ".xlsm"):
-            raw, sheet_name = _read_xlsx(path)
-        else:
-            raise ValidationFailed(
-                f"Jenis berkas {suffix or '(tanpa akhiran)'} tidak didukung; gunakan .xlsx atau .csv"
-            )
-    except pl.exceptions.PolarsError as exc:
-        raise ValidationFailed(f"Berkas {path.name} tidak dapat dibaca: {exc}") from exc
-    headers = map_headers([str(c) for c in raw.columns], fields, optional)
-    issues: list[Issue] = []
-    for label in headers.missing:
-        issues.append(Issue(1, label, "HEADER_MISSING", render("HEADER_MISSING", lang, value=label), label))
-    for header, other in headers.duplicates:
-        issues.append(
-            Issue(
-                1,
-                header,
-                "HEADER_DUPLICATE",
-                render("HEADER_DUPLICATE", lang, value=header, detail=other),
-                header,
-            )
+    if suffix == ".csv":
+        table = _read_csv(path)
+    elif suffix in (".xlsx", ".xlsm"):
+        table = _read_xlsx(path, fields, optional)
+    else:
+        raise ValidationFailed(f"Jenis berkas {suffix or '(tanpa akhiran)'} tidak didukung; gunakan .xlsx atau .csv")
+    headers = map_headers(table.headers, fields, optional)
+    where = f' (lembar "{table.sheet_name}")' if table.sheet_name else ""
+    issues = [
+        Issue(table.header_row, label, "HEADER_MISSING", render("HEADER_MISSING", lang, value=label) + where, label)
+        for label in headers.missing
+    ] + [
+        Issue(
+            table.header_row,
+            header,
+            "HEADER_DUPLICATE",
+            render("HEADER_DUPLICATE", lang, value=header, detail=other),
+            header,
         )
-    if issues:
-        raise ValidationFailed("Baris judul tidak lengkap", issues)
-    warnings = [
-        Issue(1, h, "HEADER_UNKNOWN", render("HEADER_UNKNOWN", lang, value=h), h, "warning") for h in headers.unknown
+        for header, other in headers.duplicates
     ]
-    raw = raw.with_columns(pl.int_range(2, pl.len() + 2, dtype=pl.Int64).alias(ROW))
+    if issues:
+        raise ValidationFailed(f"Baris judul tidak lengkap{where}", issues)
+    warnings = [
+        Issue(table.header_row, h, "HEADER_UNKNOWN", render("HEADER_UNKNOWN", lang, value=h), h, "warning")
+        for h in headers.unknown
+    ]
+    first_data_row = table.header_row + 1
+    raw = table.frame.with_columns(pl.int_range(first_data_row, pl.len() + first_data_row, dtype=pl.Int64).alias(ROW))
     frame = raw.select(
         pl.col(ROW).alias("row"),
-        *[pl.col(header).cast(pl.String).alias(name) for name, header in headers.columns.items()],
+        *[pl.col(f"c{position}").alias(name) for name, position in headers.positions.items()],
     )
-    if sheet_name is not None and "nik" in headers.columns:
-        numeric = numeric_cell_rows(path, sheet_name, list(raw.columns).index(headers.columns["nik"]))
-        frame = frame.with_columns(pl.col("row").is_in(list(numeric)).alias("_nik_numeric"))
-    else:
-        frame = frame.with_columns(pl.lit(False).alias("_nik_numeric"))
-    blank = pl.all_horizontal([pl.col(c).is_null() | (pl.col(c).str.strip_chars() == "") for c in headers.columns])
+    numeric: set[int] = set()
+    if table.sheet_name is not None and "nik" in headers.positions:
+        numeric = numeric_cell_rows(path, table.sheet_name, table.first_column + headers.positions["nik"])
+    frame = frame.with_columns(pl.col("row").is_in(list(numeric)).alias("_nik_numeric"))
+    blank = pl.all_horizontal([pl.col(c).is_null() | (pl.col(c).str.strip_chars() == "") for c in headers.positions])
     example = pl.lit(False)
-    for name in ("nama", "name", "kode"):
-        if name in headers.columns:
+    for name in ("nama", "kode"):
+        if name in headers.positions:
             example = pl.col(name).str.strip_chars().str.to_lowercase().str.starts_with(EXAMPLE_PREFIX).fill_null(False)
             break
     keep = frame.select(~blank & ~example).to_series()
     frame, raw = frame.filter(keep), raw.filter(keep)
     if frame.height == 0:
         raise ValidationFailed(
-            "Berkas tidak berisi baris data", [Issue(2, None, "FILE_NO_ROWS", render("FILE_NO_ROWS", lang))]
+            "Berkas tidak berisi baris data",
+            [Issue(first_data_row, None, "FILE_NO_ROWS", render("FILE_NO_ROWS", lang))],
         )
-    return Sheet(frame, raw, headers, tuple(warnings))
+    return Sheet(frame, raw, table.headers, headers, tuple(warnings))

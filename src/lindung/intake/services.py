@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -20,7 +20,7 @@ import polars as pl
 from django.db import connection, transaction
 from django.utils import timezone
 
-from lindung.domain.errors import Issue, ValidationFailed
+from lindung.domain.errors import Issue, NotFound, ValidationFailed
 from lindung.domain.messages import Lang, render
 from lindung.domain.privacy import mask_nik
 from lindung.domain.roster import (
@@ -35,7 +35,7 @@ from lindung.domain.roster import (
     registry_rules,
     row_rules,
 )
-from lindung.domain.sheets import find_issues
+from lindung.domain.sheets import Field, find_issues
 from lindung.intake.bulk import insert_frame, query_frame, reserve_ids, update_rows
 from lindung.intake.reader import Sheet, read_sheet
 from lindung.intake.workbooks import write_error_report
@@ -139,8 +139,9 @@ def _existing_state(employer: Employer, niks: pl.Series) -> pl.DataFrame:
     return pl.concat(parts, how="diagonal_relaxed").select([pl.col(k).cast(t) for k, t in EXISTING_SCHEMA.items()])
 
 
-def _to_issues(frame: pl.DataFrame, sheet: Sheet, lang: Lang) -> list[Issue]:
-    labels = {f.name: sheet.headers.columns.get(f.name, f.label) for f in FIELDS}
+def issues_from_frame(frame: pl.DataFrame, sheet: Sheet, fields: Sequence[Field], lang: Lang) -> list[Issue]:
+    """The issue frame of `find_issues` as Issues, under the headers the file used."""
+    labels = {f.name: sheet.headers.columns.get(f.name, f.label) for f in fields}
     return [
         Issue(
             row=row["row"],
@@ -181,7 +182,7 @@ def check_roster(
         progress("periksa", 0, sheet.frame.height)
     units = _units_frame(employer)
     if unit is not None and unit not in set(units.get_column("code").to_list()):
-        raise ValidationFailed(f"Unit {unit} tidak terdaftar pada {employer.name}")
+        raise NotFound(f"Unit {unit} tidak terdaftar pada {employer.name}")
     floor, floor_label = wage_floor(today)
     ctx = RosterContext(today, region_codes(), units, unit, floor, floor_label, domicile_codes())
     prepared = prepare(sheet.frame, ctx)
@@ -245,7 +246,7 @@ def import_roster(
         unchanged=by_outcome.get("unchanged", 0),
         rejected=rejected_rows,
         warned=warned_rows,
-        issues=[*checked.sheet.file_issues, *_to_issues(issues, checked.sheet, lang)],
+        issues=[*checked.sheet.file_issues, *issues_from_frame(issues, checked.sheet, FIELDS, lang)],
         not_in_file=_not_in_file(checked, today),
     )
     if errors_out is not None:
@@ -305,7 +306,7 @@ def _changes(
                 changeset_id=changeset_id,
                 model=model,
                 object_id=str(row[key]),
-                action=action,
+                action="update",
                 before=before,
                 after=after,
             )
@@ -361,7 +362,7 @@ def _write(employer: Employer, rows: pl.DataFrame, changeset_id: int, progress: 
         )
 
     ended = rows.filter(pl.col("ends_previous")).with_columns(
-        pl.max_horizontal(pl.col("start_date") - pl.duration(days=1), pl.col("emp_start_date")).alias("_end")
+        (pl.col("start_date") - pl.duration(days=1)).alias("_end")  # after the old start: TRANSFER_BEFORE_START
     )
     if ended.height:
         Change.objects.bulk_create(
@@ -371,7 +372,10 @@ def _write(employer: Employer, rows: pl.DataFrame, changeset_id: int, progress: 
                     model="registry.employment",
                     object_id=str(r["emp_id"]),
                     action="end",
-                    before={"end_date": None, "unit": r["emp_unit_code"]},
+                    before={
+                        "end_date": r["emp_end_date"].isoformat() if r["emp_end_date"] else None,
+                        "unit": r["emp_unit_code"],
+                    },
                     after={"end_date": r["_end"].isoformat(), "transfer_to": r["unit_code"]},
                 )
                 for r in ended.iter_rows(named=True)

@@ -8,11 +8,10 @@ import polars as pl
 from django.db import transaction
 
 from lindung.domain import units as unit_rows
-from lindung.domain.errors import Issue
-from lindung.domain.messages import Lang, render
+from lindung.domain.messages import Lang
 from lindung.domain.sheets import find_issues
 from lindung.intake.reader import Sheet, read_sheet
-from lindung.intake.services import ImportResult, Mode
+from lindung.intake.services import ImportResult, Mode, issues_from_frame
 from lindung.intake.workbooks import write_error_report
 from lindung.registry.models import WorkUnit
 from lindung.registry.services import get_employer, open_changeset, record_change
@@ -39,33 +38,19 @@ def import_units(
     errors = issues.filter(pl.col("severity") == "error")
     bad_rows = set(errors.get_column("row").to_list())
     existing = {u.code: u for u in WorkUnit.objects.filter(employer=employer)}
-    labels = {f.name: sheet.headers.columns.get(f.name, f.label) for f in unit_rows.FIELDS}
     result = ImportResult(
         rows=prepared.height,
         rejected=len(bad_rows),
         warned=issues.filter((pl.col("severity") == "warning") & ~pl.col("row").is_in(list(bad_rows)))
         .get_column("row")
         .n_unique(),
-        issues=[
-            *sheet.file_issues,
-            *[
-                Issue(
-                    r["row"],
-                    labels.get(r["column"], r["column"]),
-                    r["code"],
-                    render(r["code"], lang, value=r["value"], detail=r["detail"]),
-                    r["value"],
-                    r["severity"],
-                )
-                for r in issues.iter_rows(named=True)
-            ],
-        ],
+        issues=[*sheet.file_issues, *issues_from_frame(issues, sheet, unit_rows.FIELDS, lang)],
     )
     if errors_out is not None:
         write_error_report(errors_out, sheet, result.issues)
     plan: list[tuple[str, dict[str, str | None], WorkUnit | None]] = []
     for row in prepared.filter(~pl.col("row").is_in(list(bad_rows))).iter_rows(named=True):
-        values = {"name": row["name"], "kind": row["kind"], "npp_divisi": row["npp_divisi_value"]}
+        values = {"name": row["name"], "kind": row["kind"], "npp_divisi": row["npp_divisi"]}
         unit = existing.get(row["code"])
         if unit is None:
             result.new += 1

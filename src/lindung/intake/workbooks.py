@@ -120,7 +120,7 @@ def write_template(out: Path, employer: Employer | None) -> None:
     book.close()
 
 
-def _issues_by_cell(issues: Sequence[Issue]) -> dict[int, list[Issue]]:
+def _issues_by_row(issues: Sequence[Issue]) -> dict[int, list[Issue]]:
     by_row: dict[int, list[Issue]] = defaultdict(list)
     for issue in issues:
         if issue.row is not None and issue.row > 1:
@@ -136,9 +136,12 @@ def write_error_report(out: Path, sheet: Sheet, issues: Sequence[Issue]) -> None
 
     .xlsx: errors red, warnings yellow, every cell as text so NIKs survive. .csv: the same rows and column.
     """
-    headers = [c for c in sheet.raw.columns if c != ROW]
-    by_row = _issues_by_cell(issues)
-    position = {h: i for i, h in enumerate(headers)}
+    headers = sheet.raw_headers
+    columns = [f"c{i}" for i in range(len(headers))]
+    by_row = _issues_by_row(issues)
+    position: dict[str, int] = {}
+    for index, header in enumerate(headers):
+        position.setdefault(header, index)
 
     def explain(row_issues: list[Issue]) -> str:
         return "; ".join(f"{i.column}: {i.message}" if i.column else i.message for i in row_issues)
@@ -148,7 +151,7 @@ def write_error_report(out: Path, sheet: Sheet, issues: Sequence[Issue]) -> None
             writer = csv.writer(fh)
             writer.writerow([*headers, PROBLEM_COLUMN])
             for values in sheet.raw.iter_rows(named=True):
-                writer.writerow([*(values[h] or "" for h in headers), explain(by_row.get(values[ROW], []))])
+                writer.writerow([*(values[c] or "" for c in columns), explain(by_row.get(values[ROW], []))])
         return
     book = xlsxwriter.Workbook(str(out), {"constant_memory": True, "strings_to_numbers": False})
     head = book.add_format({"bold": True, "bg_color": "#1F4E78", "font_color": "#FFFFFF", "border": 1})
@@ -168,8 +171,8 @@ def write_error_report(out: Path, sheet: Sheet, issues: Sequence[Issue]) -> None
             col = position.get(i.column or "")
             if col is not None and marks.get(col) != "error":
                 marks[col] = i.severity
-        for col, h in enumerate(headers):
-            cell = values[h]
+        for col, c in enumerate(columns):
+            cell = values[c]
             fmt = error if marks.get(col) == "error" else warning if marks.get(col) == "warning" else plain
             ws.write_string(out_row, col, "" if cell is None else str(cell), fmt)
         if row_issues:

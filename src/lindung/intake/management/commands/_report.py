@@ -29,16 +29,25 @@ def mode_of(options: dict[str, Any]) -> Mode:
 
 def report(result: ImportResult, options: dict[str, Any], out: OutputWrapper) -> None:
     """Print the result; exit 1 when rows were rejected."""
+    en = options["lang"] == "en"
     if options["format"] == "json":
         print_json(result.as_dict())
     else:
-        en = options["lang"] == "en"
         for issue in result.issues[:SHOW_ISSUES]:
-            out.write(format_issue(issue))
-        if len(result.issues) > SHOW_ISSUES:
-            out.write(f"... dan {len(result.issues) - SHOW_ISSUES} masalah lain (lihat --errors atau --format json)")
+            out.write(format_issue(issue, options["lang"]))
+        more = len(result.issues) - SHOW_ISSUES
+        if more > 0:
+            out.write(
+                f"... and {more} more problems (see --errors or --format json)"
+                if en
+                else f"... dan {more} masalah lain (lihat --errors atau --format json)"
+            )
         for missing in result.not_in_file[:SHOW_ISSUES]:
-            out.write(f"tidak ada di berkas: unit {missing.unit}, {missing.nik} {missing.name} (tetap aktif)")
+            out.write(
+                f"not in the file: unit {missing.unit}, {missing.nik} {missing.name} (still active)"
+                if en
+                else f"tidak ada di berkas: unit {missing.unit}, {missing.nik} {missing.name} (tetap aktif)"
+            )
         summary = (
             f"{result.rows} rows: {result.new} new, {result.changed} changed, {result.unchanged} unchanged, "
             f"{result.rejected} rejected, {result.warned} with warnings"
@@ -48,9 +57,14 @@ def report(result: ImportResult, options: dict[str, Any], out: OutputWrapper) ->
         )
         out.write(summary)
         if result.not_in_file:
-            out.write(f"{len(result.not_in_file)} pekerja aktif tidak ada di berkas; tidak diakhiri.")
+            count = len(result.not_in_file)
+            out.write(
+                f"{count} active workers are not in the file; they were not ended."
+                if en
+                else f"{count} pekerja aktif tidak ada di berkas; tidak diakhiri."
+            )
         if options.get("errors"):
-            out.write(f"Berkas galat: {options['errors']}")
+            out.write(f"{'Error file' if en else 'Berkas galat'}: {options['errors']}")
         mode = mode_of(options)
         if result.committed:
             out.write("Tersimpan." if not en else "Saved.")
