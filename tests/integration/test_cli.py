@@ -137,3 +137,15 @@ def test_the_template_command_refuses_to_overwrite_without_force(workdir: Path) 
     refused = lindung("roster", "template", "--out", str(out), cwd=workdir)
     assert refused.returncode == 2 and "--force" in refused.stderr
     assert lindung("roster", "template", "--out", str(out), "--force", cwd=workdir).returncode == 0
+
+
+def test_errors_are_json_when_json_is_asked_and_english_when_english_is(workdir: Path) -> None:
+    missing = lindung("roster", "import", "hilang.csv", "--employer", "99.99", "--format", "json", cwd=workdir)
+    assert missing.returncode == 2
+    assert json.loads(missing.stdout)["error"] == "NotFound"
+    bad = workdir / "bad.csv"
+    bad.write_text("NIK;Nama\n1311015507900001;Siti\n")
+    assert lindung("employer", "add", "--region", "13.11", cwd=workdir).returncode == 0
+    english = lindung("roster", "import", str(bad), "--employer", "13.11", "--lang", "en", cwd=workdir)
+    assert english.returncode == 1
+    assert "row 1, column Kode Unit" in english.stderr and "ERROR HEADER_MISSING" in english.stderr

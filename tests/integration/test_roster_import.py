@@ -287,3 +287,82 @@ def test_unknown_employer_and_unreadable_files_get_clear_errors(tmp_path: Path) 
     with pytest.raises(ValidationFailed) as missing:
         run(write_csv(tmp_path / "h.csv", [[SITI, "Siti"]], ["NIK", "Nama"]))
     assert {i.code for i in missing.value.issues} == {"HEADER_MISSING"}
+
+
+@pytest.mark.usefixtures("employer")
+def test_a_csv_row_with_more_fields_than_the_header_is_refused_not_truncated(tmp_path: Path) -> None:
+    path = tmp_path / "r.csv"
+    path.write_text(",".join(HEADER) + "\n" + ",".join(row(SITI, "Siti Aminah", wage="2,500,000")) + "\n")
+    with pytest.raises(ValidationFailed, match="tanda kutip"):
+        run(path)
+    assert Worker.objects.count() == 0
+
+
+@pytest.mark.usefixtures("employer")
+def test_a_header_given_twice_is_refused(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "r.csv", [[*row(SITI, "Siti Aminah"), "x"]], [*HEADER, "NIK KTP"])
+    with pytest.raises(ValidationFailed) as refused:
+        run(path)
+    assert [(i.code, i.value) for i in refused.value.issues] == [("HEADER_DUPLICATE", "NIK KTP")]
+
+
+@pytest.mark.usefixtures("employer")
+def test_a_sheet_that_starts_lower_and_further_right_keeps_its_row_numbers(tmp_path: Path) -> None:
+    import xlsxwriter
+
+    path = tmp_path / "r.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    book.add_worksheet("Sampul").write(0, 0, "Daftar pekerja Dinas Kesehatan")
+    sheet = book.add_worksheet("Data")
+    sheet.write_row(2, 1, HEADER)  # the header on row 3 from column B
+    sheet.write_row(3, 1, row(SITI, "Siti Aminah", unit="XXX"))
+    sheet.write_number(4, 1, 1311011507900010)  # a NIK that Excel turned into a number, in column B
+    sheet.write_row(4, 2, row(BUDI, "Angka")[1:])
+    book.close()
+    result = run(path)
+    assert found(result) == {(4, "UNIT_UNKNOWN", "Kode Unit"), (5, "NIK_EXCEL_NUMBER", "NIK")}
+
+
+@pytest.mark.usefixtures("employer")
+def test_text_longer_than_the_registry_keeps_is_refused_before_writing(tmp_path: Path) -> None:
+    result = run(write_csv(tmp_path / "r.csv", [row(SITI, "A" * 201)]), "commit")
+    assert (2, "TOO_LONG", "Nama Lengkap") in found(result)
+    assert Worker.objects.count() == 0
+
+
+@pytest.mark.usefixtures("employer")
+def test_units_are_matched_by_exact_code_or_by_a_name_no_other_unit_has(tmp_path: Path) -> None:
+    from lindung.registry.models import Employer, WorkUnit
+
+    employer = Employer.objects.get(region_id="13.11")
+    WorkUnit.objects.create(employer=employer, code="SD-1", name="SD Negeri 1", kind="sekolah")
+    WorkUnit.objects.create(employer=employer, code="SD.1", name="SD Negeri 1", kind="sekolah")
+    rows = [
+        row(SITI, "Siti", unit="sd-1"),
+        row(BUDI, "Budi", unit="SD Negeri 1"),
+        row("1311011203850003", "Cici", unit="Dinas Kesehatan"),
+    ]
+    result = run(write_csv(tmp_path / "r.csv", rows), "partial")
+    assert found(result) == {(3, "UNIT_UNKNOWN", "Kode Unit")}  # the name is ambiguous
+    assert dict(Employment.objects.values_list("worker__nik", "unit__code")) == {
+        SITI: "SD-1",
+        "1311011203850003": "DINKES",
+    }
+
+
+@pytest.mark.usefixtures("employer")
+def test_a_transfer_records_the_old_end_date_and_cannot_start_before_the_old_job(tmp_path: Path) -> None:
+    header = [*HEADER, "Tanggal Selesai"]
+    run(write_csv(tmp_path / "a.csv", [[*row(SITI, "Siti Aminah"), "31/12/2026"]], header), "commit")
+    moved = [*HEADER, "Mutasi"]
+    early = run(
+        write_csv(tmp_path / "b.csv", [[*row(SITI, "Siti Aminah", unit="SATPOLPP", start="01/01/2023"), "Ya"]], moved)
+    )
+    assert (2, "TRANSFER_BEFORE_START", "TMT") in found(early)
+    run(
+        write_csv(tmp_path / "c.csv", [[*row(SITI, "Siti Aminah", unit="SATPOLPP", start="01/07/2025"), "Ya"]], moved),
+        "commit",
+    )
+    end = Change.objects.get(action="end")
+    assert end.before == {"end_date": "2026-12-31", "unit": "DINKES"}
+    assert end.after == {"end_date": "2025-06-30", "transfer_to": "SATPOLPP"}

@@ -137,3 +137,17 @@ def test_every_word_for_start_date_is_understood(start_header: str) -> None:
 def test_missing_required_headers_are_named() -> None:
     mapped = map_headers(["NIK", "Nama"], FIELDS)
     assert set(mapped.missing) == {"Kode Unit", "Kategori", "Upah Sebulan", "TMT"}
+
+
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [("Gaji (Rp)", "upah"), ("NIK (16 digit)", "nik"), ("Jenis Kelamin (L/P)", "jenis_kelamin"), ("No. HP", "no_hp")],
+)
+def test_a_bracketed_note_after_a_header_is_ignored(header: str, field: str) -> None:
+    assert map_headers([header], FIELDS).columns == {field: header}
+
+
+def test_the_same_column_twice_is_reported_as_a_duplicate() -> None:
+    mapped = map_headers(["NIK", "Nama", "NIK KTP"], FIELDS)
+    assert mapped.duplicates == (("NIK KTP", "NIK"),)
+    assert mapped.positions == {"nik": 0, "nama": 1}
