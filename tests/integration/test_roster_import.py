@@ -366,3 +366,14 @@ def test_a_transfer_records_the_old_end_date_and_cannot_start_before_the_old_job
     end = Change.objects.get(action="end")
     assert end.before == {"end_date": "2026-12-31", "unit": "DINKES"}
     assert end.after == {"end_date": "2025-06-30", "transfer_to": "SATPOLPP"}
+
+
+@pytest.mark.usefixtures("employer")
+def test_a_past_period_never_overwrites_the_recorded_employment(tmp_path: Path) -> None:
+    header = [*HEADER, "Tanggal Selesai"]
+    run(write_csv(tmp_path / "a.csv", [[*row(SITI, "Siti Aminah", start="01/01/2022"), ""]], header), "commit")
+    old = [[*row(SITI, "Siti Aminah", start="01/01/2019"), "31/12/2021"]]
+    result = run(write_csv(tmp_path / "b.csv", old, header), "commit")
+    assert (2, "PAST_PERIOD", "Tanggal Selesai") in found(result)
+    job = Employment.objects.get()
+    assert (job.start_date, job.end_date) == (dt.date(2022, 1, 1), None)

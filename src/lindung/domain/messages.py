@@ -74,6 +74,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "This worker is still active in unit {detail} of the same employer. If this is a transfer, put "
         '"Ya" in the Mutasi column.',
     ),
+    "PAST_PERIOD": (
+        "Baris ini masa kerja yang sudah berakhir sebelum penugasan yang tercatat (TMT {detail}); riwayat lama "
+        "tidak diubah lewat impor.",
+        "This row is a period that ended before the recorded employment (start {detail}); past periods are not "
+        "changed by an import.",
+    ),
     "TOO_LONG": ("Isian terlalu panjang (paling banyak {detail} huruf).", "Too long (at most {detail} characters)."),
     "TRANSFER_BEFORE_START": (
         "TMT mutasi {value} harus setelah TMT di unit lama ({detail}).",

@@ -277,14 +277,21 @@ def _emp_active_on(day: pl.Expr) -> pl.Expr:
 
 
 def registry_rules() -> list[Rule]:
-    """Checks against the registry: a worker still active in another unit of the same employer."""
+    """Checks against the registry: a worker still active in another unit of the same employer, a transfer
+    that starts before the old job, a past period that would overwrite the recorded employment."""
     other_unit = (
         _emp_active_on(pl.col("start_date"))
         & pl.col("unit_id").is_not_null()
         & (pl.col("emp_unit_id") != pl.col("unit_id"))
     )
+    past_period = (
+        pl.col("emp_id").is_not_null()
+        & (pl.col("emp_unit_id") == pl.col("unit_id"))
+        & (pl.col("end_date") < pl.col("emp_start_date"))
+    )
     return [
         Rule("OTHER_UNIT", "unit", "error", other_unit & ~pl.col("transfer"), pl.col("emp_unit_code")),
+        Rule("PAST_PERIOD", "tanggal_selesai", "error", past_period, pl.col("emp_start_date").dt.to_string("%d/%m/%Y")),
         Rule(
             "TRANSFER_BEFORE_START",
             "tmt",

@@ -189,7 +189,14 @@ def check_roster(
     issues = find_issues(prepared, row_rules(ctx), {f.name: TEXT_COLUMNS.get(f.name, f.name) for f in FIELDS})
     existing = _existing_state(employer, prepared.get_column("nik").drop_nulls())
     prepared = attach_existing(prepared, existing).sort("row")
-    issues = pl.concat([issues, find_issues(prepared, registry_rules(), {"unit": "unit"})]).sort("row", "column")
+    issues = pl.concat(
+        [
+            issues,
+            find_issues(
+                prepared, registry_rules(), {"unit": "unit", "tmt": "tmt", "tanggal_selesai": "tanggal_selesai"}
+            ),
+        ]
+    ).sort("row", "column")
     rejected_rows = issues.filter(pl.col("severity") == "error").get_column("row").unique()
     classified = classify(prepared.filter(~pl.col("row").is_in(rejected_rows.implode())))
     if progress:
@@ -228,6 +235,25 @@ def import_roster(
     """Check a roster file and, unless it is a dry run, write it. `errors_out` gets the error workbook."""
     today = today or timezone.localdate()
     employer = get_employer(employer_code)
+    if mode == "dry":
+        return _run(path, employer, unit, mode, actor, lang, today, progress, errors_out)
+    # A writing import reads and writes in one transaction, one import per employer at a time.
+    with transaction.atomic():
+        Employer.objects.select_for_update().filter(pk=employer.pk).first()
+        return _run(path, employer, unit, mode, actor, lang, today, progress, errors_out)
+
+
+def _run(
+    path: Path,
+    employer: Employer,
+    unit: str | None,
+    mode: Mode,
+    actor: str,
+    lang: Lang,
+    today: dt.date,
+    progress: Progress | None,
+    errors_out: Path | None,
+) -> ImportResult:
     checked = check_roster(path, employer, unit, today, lang, progress)
     issues, classified = checked.issues, checked.classified
     errors = issues.filter(pl.col("severity") == "error")
@@ -255,14 +281,13 @@ def import_roster(
     if mode == "dry" or (mode == "commit" and rejected_rows) or writes.height == 0:
         return result
     digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
-    with transaction.atomic():
-        changeset = open_changeset(
-            actor,
-            f"roster import {path.name} sha256:{digest}",
-            {k: getattr(result, k) for k in ("rows", "new", "changed", "unchanged", "rejected", "warned")}
-            | {"employer": employer.region_id, "mode": mode},
-        )
-        _write(employer, writes, changeset.pk, progress)
+    changeset = open_changeset(  # inside the transaction `import_roster` opened
+        actor,
+        f"roster import {path.name} sha256:{digest}",
+        {k: getattr(result, k) for k in ("rows", "new", "changed", "unchanged", "rejected", "warned")}
+        | {"employer": employer.region_id, "mode": mode},
+    )
+    _write(employer, writes, changeset.pk, progress)
     result.committed = True
     result.changeset_id = changeset.pk
     return result
