@@ -112,7 +112,7 @@ class Stages:
         self.wrap(services, "attach_existing", "attach existing")
         self.wrap(services, "classify", "classify")
         self.wrap(services, "check_roster", "check_roster (total)")
-        self.wrap(services, "_to_issues", "issues to objects")
+        self.wrap(services, "issues_from_frame", "issues to objects")
         self.wrap(services, "_not_in_file", "not-in-file query")
         self.wrap(services, "open_changeset", "open changeset")
         self.wrap(services, "reserve_ids", "reserve ids")
