@@ -109,10 +109,10 @@ def prepare(raw: pl.DataFrame, ctx: RosterContext) -> pl.DataFrame:
     )
     if ctx.fixed_unit is not None:
         frame = frame.with_columns(pl.col("unit").fill_null(pl.lit(ctx.fixed_unit)))
-    # A unit is named by its code (any case), or by its name when no other unit has the same name.
+    # A unit is named by its code (any case) or by its name, when no other unit has the same code or name.
     by_code = ctx.units.select(
         pl.col("code").str.to_uppercase().alias("_ucode"), pl.col("unit_id"), pl.col("code").alias("unit_code")
-    )
+    ).filter(pl.len().over("_ucode") == 1)
     by_name = (
         ctx.units.select(normalize_key(pl.col("name")).alias("_uname"), "unit_id", "code")
         .filter(pl.len().over("_uname") == 1)
