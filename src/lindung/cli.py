@@ -55,17 +55,7 @@ class LindungCommand(BaseCommand):
                     {
                         "error": type(exc).__name__,
                         "message": str(exc),
-                        "issues": [
-                            {
-                                "row": i.row,
-                                "column": i.column,
-                                "value": i.value,
-                                "code": i.code,
-                                "message": i.message,
-                                "severity": i.severity,
-                            }
-                            for i in issues
-                        ],
+                        "issues": [i.as_dict() for i in issues],
                     }
                 )
             else:

@@ -52,7 +52,7 @@ from lindung.demo.vocabulary import (
     perangkat_nagari,
 )
 from lindung.domain.errors import NotFound
-from lindung.intake.bulk import insert_frame, reserve_ids
+from lindung.intake.services import insert_employments, insert_workers
 from lindung.regions.models import Region
 from lindung.registry.models import BranchOffice, Change, Employer, Employment, Worker, WorkUnit
 from lindung.registry.services import add_employer, open_changeset
@@ -510,35 +510,8 @@ def _write_workers(
     roster = roster.join(units, on=["employer_id", "unit_code"], how="left")
     if roster.get_column("unit_id").null_count():
         raise RuntimeError("unit demo tanpa id")  # a bug: every unit of a plan was created above
-    roster = roster.with_columns(reserve_ids("registry_worker", roster.height).alias("worker_id"))
-    changeset = pl.lit(changeset_id, pl.Int64).alias("created_in_id")
-    insert_frame(
-        "registry_worker",
-        roster.select(
-            pl.col("worker_id").alias("id"),
-            "nik",
-            "name",
-            "birth_date",
-            "sex",
-            "phone",
-            "domicile_id",
-            changeset,
-        ),
-    )
-    insert_frame(
-        "registry_employment",
-        roster.select(
-            "worker_id",
-            "employer_id",
-            "unit_id",
-            "category",
-            "job_title",
-            "wage",
-            "start_date",
-            "sk_number",
-            changeset,
-        ),
-    )
+    workers = insert_workers(roster.with_columns(pl.lit(None, pl.Date).alias("end_date")), changeset_id)
+    insert_employments(workers, changeset_id)
 
 
 def write_scene(scene: Scene, actor: str) -> DemoResult:

@@ -22,6 +22,16 @@ class Issue:
     value: str | None = None
     severity: str = "error"
 
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "row": self.row,
+            "column": self.column,
+            "value": self.value,
+            "code": self.code,
+            "message": self.message,
+            "severity": self.severity,
+        }
+
 
 class LindungError(Exception):
     pass

@@ -36,6 +36,7 @@ from lindung.domain.roster import (
     row_rules,
 )
 from lindung.domain.sheets import Field, find_issues
+from lindung.intake import bulk
 from lindung.intake.bulk import insert_frame, query_frame, reserve_ids, update_rows
 from lindung.intake.reader import Sheet, read_sheet
 from lindung.intake.workbooks import write_error_report
@@ -77,17 +78,7 @@ class ImportResult:
             "rejected": self.rejected,
             "warned": self.warned,
             "committed": self.committed,
-            "issues": [
-                {
-                    "row": i.row,
-                    "column": i.column,
-                    "value": i.value,
-                    "code": i.code,
-                    "message": i.message,
-                    "severity": i.severity,
-                }
-                for i in self.issues
-            ],
+            "issues": [i.as_dict() for i in self.issues],
             "not_in_file": [{"unit": n.unit, "nik": n.nik, "name": n.name} for n in self.not_in_file],
         }
 
@@ -352,24 +343,9 @@ def _write(employer: Employer, rows: pl.DataFrame, changeset_id: int, progress: 
 
     if progress:
         progress("tulis", 0, total)
-    new_workers = rows.filter(pl.col("new_worker"))
-    ids = reserve_ids("registry_worker", new_workers.height)
-    new_workers = new_workers.with_columns(ids.alias("worker_id"))
-    insert_frame(
-        "registry_worker",
-        new_workers.select(
-            pl.col("worker_id").alias("id"),
-            "nik",
-            "name",
-            "birth_date",
-            "sex",
-            "phone",
-            "domicile_id",
-            pl.lit(changeset_id, pl.Int64).alias("created_in_id"),
-        ),
-    )
+    new_workers = insert_workers(rows.filter(pl.col("new_worker")), changeset_id)
     rows = rows.join(
-        new_workers.select("row", pl.col("worker_id").alias("_new_id")), on="row", how="left"
+        new_workers.select("row", pl.col("worker_id").alias("_new_id")), on="row", how="left", maintain_order="left"
     ).with_columns(pl.coalesce("worker_id", "_new_id").alias("worker_id"))
 
     changed_workers = rows.filter(pl.col("worker_changed"))
@@ -431,11 +407,40 @@ def _write(employer: Employer, rows: pl.DataFrame, changeset_id: int, progress: 
         )
     step(rows.height - rows.filter(pl.col("new_employment")).height)
 
+    insert_employments(
+        rows.filter(pl.col("new_employment")).with_columns(pl.lit(employer.pk, pl.Int64).alias("employer_id")),
+        changeset_id,
+        step,
+    )
+
+
+def insert_workers(rows: pl.DataFrame, changeset_id: int) -> pl.DataFrame:
+    """Write new workers (nik, name, birth_date, sex, phone, domicile_id); the rows come back with `worker_id`."""
+    rows = rows.with_columns(reserve_ids("registry_worker", rows.height).alias("worker_id"))
+    insert_frame(
+        "registry_worker",
+        rows.select(
+            pl.col("worker_id").alias("id"),
+            "nik",
+            "name",
+            "birth_date",
+            "sex",
+            "phone",
+            "domicile_id",
+            pl.lit(changeset_id, pl.Int64).alias("created_in_id"),
+        ),
+    )
+    return rows
+
+
+def insert_employments(rows: pl.DataFrame, changeset_id: int, progress: bulk.Progress | None = None) -> None:
+    """Write new employments (worker_id, employer_id, unit_id, category, job_title, wage, start_date,
+    end_date, sk_number)."""
     insert_frame(
         "registry_employment",
-        rows.filter(pl.col("new_employment")).select(
+        rows.select(
             "worker_id",
-            pl.lit(employer.pk, pl.Int64).alias("employer_id"),
+            "employer_id",
             "unit_id",
             "category",
             "job_title",
@@ -445,5 +450,5 @@ def _write(employer: Employer, rows: pl.DataFrame, changeset_id: int, progress: 
             "sk_number",
             pl.lit(changeset_id, pl.Int64).alias("created_in_id"),
         ),
-        step,
+        progress,
     )
