@@ -149,3 +149,4 @@ def test_errors_are_json_when_json_is_asked_and_english_when_english_is(workdir:
     english = lindung("roster", "import", str(bad), "--employer", "13.11", "--lang", "en", cwd=workdir)
     assert english.returncode == 1
     assert "row 1, column Kode Unit" in english.stderr and "ERROR HEADER_MISSING" in english.stderr
+    assert "The header row is incomplete." in english.stderr

@@ -164,6 +164,28 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "The same code already appears in row {detail} of this file.",
     ),
     # File level (row 1 = the header)
+    "FILE_NOT_FOUND": ("Berkas {value} tidak ditemukan.", "File {value} not found."),
+    "FILE_TYPE": (
+        "Jenis berkas {value} tidak didukung; gunakan .xlsx atau .csv.",
+        "File type {value} is not supported; use .xlsx or .csv.",
+    ),
+    "FILE_EMPTY": (
+        "Berkas {value} kosong atau baris pertamanya bukan judul kolom.",
+        "File {value} is empty or its first row is not a header row.",
+    ),
+    "FILE_CSV_SHAPE": (
+        'Berkas {value} tidak dapat dibaca sebagai CSV berpemisah "{detail}": ada baris dengan kolom lebih banyak '
+        "daripada judul, atau tanda kutip yang tidak ditutup. Angka seperti 2,500,000 harus diberi tanda kutip di "
+        "CSV berpemisah koma.",
+        'File {value} cannot be read as CSV separated by "{detail}": a row has more fields than the header, or a '
+        "quote is not closed. Numbers like 2,500,000 must be quoted in a comma-separated file.",
+    ),
+    "FILE_NOT_XLSX": (
+        "Berkas {value} bukan berkas Excel (.xlsx) yang dapat dibaca.",
+        "File {value} is not a readable Excel (.xlsx) file.",
+    ),
+    "FILE_NO_SHEET": ("Berkas {value} tidak berisi lembar dengan data.", "File {value} has no sheet with data."),
+    "HEADER_INCOMPLETE": ("Baris judul tidak lengkap{detail}.", "The header row is incomplete{detail}."),
     "FILE_NO_ROWS": ("Berkas tidak berisi baris data.", "The file has no data rows."),
     "HEADER_MISSING": (
         'Kolom wajib "{value}" tidak ditemukan di baris judul.',

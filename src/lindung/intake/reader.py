@@ -50,7 +50,7 @@ def _columns(count: int) -> list[str]:
     return [f"c{i}" for i in range(count)]
 
 
-def _read_csv(path: Path) -> _Table:
+def _read_csv(path: Path, lang: Lang) -> _Table:
     """UTF-8 (with or without BOM) is read as it is; anything else is taken as Windows-1252 (Excel's)."""
     data = path.read_bytes()
     if data.startswith(b"\xef\xbb\xbf"):
@@ -64,7 +64,7 @@ def _read_csv(path: Path) -> _Table:
     separator = max((";", ",", "\t", "|"), key=first.count)
     headers = next(csv.reader([first], delimiter=separator)) if first else []
     if not any(h.strip() for h in headers):
-        raise ValidationFailed(f"Berkas {path.name} kosong atau baris pertamanya bukan judul kolom")
+        raise ValidationFailed(render("FILE_EMPTY", lang, value=path.name))
     try:
         frame = pl.read_csv(
             data,
@@ -75,9 +75,7 @@ def _read_csv(path: Path) -> _Table:
         )
     except pl.exceptions.PolarsError as exc:
         raise ValidationFailed(
-            f'Berkas {path.name} tidak dapat dibaca sebagai CSV berpemisah "{separator}": ada baris dengan kolom '
-            f"lebih banyak daripada judul, atau tanda kutip yang tidak ditutup. Angka berpemisah koma seperti "
-            f"2,500,000 harus diberi tanda kutip di CSV berpemisah koma. ({str(exc).splitlines()[0]})"
+            f"{render('FILE_CSV_SHAPE', lang, value=path.name, detail=separator)} ({str(exc).splitlines()[0]})"
         ) from exc
     return _Table(headers, frame, 1, 0, None)
 
@@ -143,7 +141,7 @@ def numeric_cell_rows(path: Path, sheet_name: str, column_index: int) -> set[int
     return rows
 
 
-def _read_xlsx(path: Path, fields: Sequence[Field], optional: frozenset[str]) -> _Table:
+def _read_xlsx(path: Path, fields: Sequence[Field], optional: frozenset[str], lang: Lang) -> _Table:
     """The preferred sheet, else the first sheet whose header row has every required column, else the first."""
     chosen: tuple[str, list[str], pl.DataFrame] | None = None
     try:
@@ -161,9 +159,9 @@ def _read_xlsx(path: Path, fields: Sequence[Field], optional: frozenset[str]) ->
             if complete:
                 break
     except (fastexcel.FastExcelError, OSError, zipfile.BadZipFile) as exc:
-        raise ValidationFailed(f"Berkas {path.name} bukan berkas Excel (.xlsx) yang dapat dibaca: {exc}") from exc
+        raise ValidationFailed(f"{render('FILE_NOT_XLSX', lang, value=path.name)} ({exc})") from exc
     if chosen is None:
-        raise ValidationFailed(f"Berkas {path.name} tidak berisi lembar dengan data")
+        raise ValidationFailed(render("FILE_NO_SHEET", lang, value=path.name))
     name, headers, frame = chosen
     with zipfile.ZipFile(path) as archive:
         member = _sheet_xml_path(archive, name)
@@ -174,16 +172,17 @@ def _read_xlsx(path: Path, fields: Sequence[Field], optional: frozenset[str]) ->
 def read_sheet(path: Path, fields: Sequence[Field], lang: Lang, optional: frozenset[str] = frozenset()) -> Sheet:
     """The sheet's data rows with canonical column names, or ValidationFailed for an unusable file."""
     if not path.is_file():
-        raise NotFound(f"Berkas {path} tidak ditemukan")
+        raise NotFound(render("FILE_NOT_FOUND", lang, value=str(path)))
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        table = _read_csv(path)
+        table = _read_csv(path, lang)
     elif suffix in (".xlsx", ".xlsm"):
-        table = _read_xlsx(path, fields, optional)
+        table = _read_xlsx(path, fields, optional, lang)
     else:
-        raise ValidationFailed(f"Jenis berkas {suffix or '(tanpa akhiran)'} tidak didukung; gunakan .xlsx atau .csv")
+        raise ValidationFailed(render("FILE_TYPE", lang, value=suffix or "(-)"))
     headers = map_headers(table.headers, fields, optional)
-    where = f' (lembar "{table.sheet_name}")' if table.sheet_name else ""
+    sheet_word = "sheet" if lang == "en" else "lembar"
+    where = f' ({sheet_word} "{table.sheet_name}")' if table.sheet_name else ""
     issues = [
         Issue(table.header_row, label, "HEADER_MISSING", render("HEADER_MISSING", lang, value=label) + where, label)
         for label in headers.missing
@@ -198,7 +197,7 @@ def read_sheet(path: Path, fields: Sequence[Field], lang: Lang, optional: frozen
         for header, other in headers.duplicates
     ]
     if issues:
-        raise ValidationFailed(f"Baris judul tidak lengkap{where}", issues)
+        raise ValidationFailed(render("HEADER_INCOMPLETE", lang, detail=where), issues)
     warnings = [
         Issue(table.header_row, h, "HEADER_UNKNOWN", render("HEADER_UNKNOWN", lang, value=h), h, "warning")
         for h in headers.unknown
