@@ -10,10 +10,3 @@ def mask_nik(nik: str | None) -> str:
     if len(nik) != 16:
         return "*" * len(nik)
     return f"{nik[:4]}{'*' * 8}{nik[12:]}"
-
-
-def mask_phone(phone: str | None) -> str:
-    """081234567890 -> 0812******90."""
-    if not phone:
-        return ""
-    return phone[:4] + "*" * max(len(phone) - 6, 0) + phone[-2:]

@@ -49,8 +49,6 @@ FIELDS: tuple[Field, ...] = (
           "Isi \"Ya\" bila pekerja pindah dari unit lain di Pemda yang sama."),
 )  # fmt: skip
 
-EMPLOYMENT_COLUMNS = ("unit_id", "category", "job_title", "wage", "start_date", "end_date", "sk_number")
-WORKER_COLUMNS = ("name", "birth_date", "sex", "phone", "domicile_id")
 
 # The registry's state for each NIK of the file: its worker, and its latest employment at this employer.
 EXISTING_SCHEMA = {

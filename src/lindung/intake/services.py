@@ -41,7 +41,7 @@ from lindung.intake.bulk import insert_frame, query_frame, reserve_ids, update_r
 from lindung.intake.reader import Sheet, read_sheet
 from lindung.intake.workbooks import write_error_report
 from lindung.regions.services import domicile_codes, region_codes
-from lindung.registry.models import Change, Employer, WorkUnit
+from lindung.registry.models import Change, Employer, Employment, Worker, WorkUnit
 from lindung.registry.services import get_employer, open_changeset
 
 Mode = Literal["dry", "commit", "partial"]
@@ -330,6 +330,31 @@ def _changes(
     return out
 
 
+def _update(
+    rows: pl.DataFrame,
+    model: type[Worker | Employment],
+    key: str,
+    fields: dict[str, str],
+    changeset_id: int,
+    now: dt.datetime,
+) -> None:
+    """Record a Change per row (the fields that differ, before and after), then update those records.
+
+    `fields` maps each new value's column to the registry's; an empty cell keeps the recorded value.
+    """
+    if rows.height == 0:
+        return
+    Change.objects.bulk_create(_changes(rows, model._meta.label_lower, key, fields, changeset_id))
+    update_rows(
+        model._meta.db_table,
+        rows.select(
+            pl.col(key).alias("id"),
+            *[pl.coalesce(new, old).alias(new) for new, old in fields.items()],
+            pl.lit(now).alias("updated_at"),
+        ),
+    )
+
+
 def _write(employer: Employer, rows: pl.DataFrame, changeset_id: int, progress: Progress | None) -> None:
     now = timezone.now()
     total = rows.height
@@ -348,19 +373,7 @@ def _write(employer: Employer, rows: pl.DataFrame, changeset_id: int, progress: 
         new_workers.select("row", pl.col("worker_id").alias("_new_id")), on="row", how="left", maintain_order="left"
     ).with_columns(pl.coalesce("worker_id", "_new_id").alias("worker_id"))
 
-    changed_workers = rows.filter(pl.col("worker_changed"))
-    if changed_workers.height:
-        Change.objects.bulk_create(
-            _changes(changed_workers, "registry.worker", "worker_id", _WORKER_FIELDS, changeset_id)
-        )
-        update_rows(
-            "registry_worker",
-            changed_workers.select(
-                pl.col("worker_id").alias("id"),
-                *[pl.coalesce(new, old).alias(new) for new, old in _WORKER_FIELDS.items()],
-                pl.lit(now).alias("updated_at"),
-            ),
-        )
+    _update(rows.filter(pl.col("worker_changed")), Worker, "worker_id", _WORKER_FIELDS, changeset_id, now)
 
     ended = rows.filter(pl.col("ends_previous")).with_columns(
         (pl.col("start_date") - pl.duration(days=1)).alias("_end")  # after the old start: TRANSFER_BEFORE_START
@@ -391,20 +404,7 @@ def _write(employer: Employer, rows: pl.DataFrame, changeset_id: int, progress: 
             ),
         )
 
-    changed_employments = rows.filter(pl.col("employment_changed"))
-    if changed_employments.height:
-        Change.objects.bulk_create(
-            _changes(changed_employments, "registry.employment", "emp_id", _EMPLOYMENT_FIELDS, changeset_id)
-        )
-        update_rows(
-            "registry_employment",
-            changed_employments.select(
-                pl.col("emp_id").alias("id"),
-                pl.col("unit_id"),
-                *[pl.coalesce(new, old).alias(new) for new, old in _EMPLOYMENT_FIELDS.items()],
-                pl.lit(now).alias("updated_at"),
-            ),
-        )
+    _update(rows.filter(pl.col("employment_changed")), Employment, "emp_id", _EMPLOYMENT_FIELDS, changeset_id, now)
     step(rows.height - rows.filter(pl.col("new_employment")).height)
 
     insert_employments(

@@ -68,10 +68,6 @@ class Employer(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def code(self) -> str:
-        return self.region_id
-
 
 class WorkUnit(models.Model):
     employer = models.ForeignKey(Employer, on_delete=models.PROTECT, related_name="units")
