@@ -34,6 +34,7 @@ lint: install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy src
 	$(BIN)/lint-imports
+	$(BIN)/lindung makemigrations --check --dry-run  # models and migrations agree
 
 test-sqlite: install
 	$(BIN)/pytest
