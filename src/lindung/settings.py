@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "lindung.regions",
     "lindung.registry",
     "lindung.intake",
+    "lindung.enrolment",
+    "lindung.billing",
     "lindung.demo",
     "lindung.web",
 ]

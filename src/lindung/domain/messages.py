@@ -199,6 +199,94 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         'Kolom "{value}" tidak dikenal dan diabaikan.',
         'Column "{value}" is not recognised and is ignored.',
     ),
+    # Rates (domain/rates.py): dated values and their data files
+    "RATE_MISSING": (
+        "Tidak ada tarif/nilai {value} yang berlaku pada tanggal {detail}.",
+        "No rate or value {value} is in force on {detail}.",
+    ),
+    "RATE_FIELD_MISSING": (
+        "Nilai {value} tidak ada pada tarif {detail}.",
+        "Value {value} is missing from rate {detail}.",
+    ),
+    "RATE_RECORD": (
+        "Data tarif {value} tidak valid: {detail}.",
+        "Rate data {value} is invalid: {detail}.",
+    ),
+    "RATE_OVERLAP": (
+        "Periode tarif {value} tumpang tindih: {detail}.",
+        "Periods of rate {value} overlap: {detail}.",
+    ),
+    "RATE_GAP": (
+        "Ada hari tanpa tarif {value} di antara periode {detail}.",
+        "Rate {value} has days without a value between the periods {detail}.",
+    ),
+    "RATE_DATES": (
+        "Periode tarif {value} berakhir sebelum mulai berlaku ({detail}).",
+        "A period of rate {value} ends before it starts ({detail}).",
+    ),
+    "RATE_CONFIDENCE": (
+        "Tarif {value}: tanda keyakinan {detail} tidak dikenal; pilih V, S, C, D, U atau D/U.",
+        "Rate {value}: confidence mark {detail} is unknown; use V, S, C, D, U or D/U.",
+    ),
+    "RATE_REGULATION": (
+        "Periode tarif {value} ({detail}) tidak menyebut peraturan sumbernya.",
+        "A period of rate {value} ({detail}) does not cite its regulation.",
+    ),
+    "RATE_OVERRIDE_UNKNOWN": (
+        "Tidak ada {detail} tarif {value} yang dapat diubah per perjanjian.",
+        "Rate {value}: no such {detail} to change by agreement.",
+    ),
+    "RATE_OVERRIDE_VERIFIED": (
+        "Tarif {value} sudah terverifikasi [V] ({detail}) dan tidak dapat diubah per perjanjian.",
+        "Rate {value} is verified [V] ({detail}) and cannot be changed by agreement.",
+    ),
+    "BRACKET_TABLE": (
+        "Tabel kelas penghasilan BPU {value} tidak valid: {detail}.",
+        "The BPU income bracket table {value} is invalid: {detail}.",
+    ),
+    "SPLIT_WEIGHTS": (
+        "Porsi pembagian ({value}) harus tidak negatif dan berjumlah tepat 100%.",
+        "The split's shares ({value}) must be non-negative and add up to exactly 100%.",
+    ),
+    # Contributions (domain/contributions.py)
+    "PROGRAMS_EMPTY": (
+        "Pilih paling sedikit satu program (JKK, JKM, JHT, JP, JKP).",
+        "Choose at least one program (JKK, JKM, JHT, JP, JKP).",
+    ),
+    "PROGRAM_UNKNOWN": (
+        'Program "{value}" tidak dikenal; pilih dari {detail}.',
+        'Program "{value}" is unknown; choose from {detail}.',
+    ),
+    "PROGRAM_DUPLICATE": (
+        "Program {value} disebut lebih dari sekali.",
+        "Program {value} is listed more than once.",
+    ),
+    "SEGMENT_UNKNOWN": (
+        'Segmen "{value}" tidak dikenal; pilih ppu (penerima upah) atau bpu (bukan penerima upah).',
+        'Segment "{value}" is unknown; choose ppu (wage earners) or bpu (non-wage earners).',
+    ),
+    "RISK_CLASS_INVALID": (
+        "Kelompok risiko JKK {value} tidak ada; pilih 1 (sangat rendah) sampai 5 (sangat tinggi).",
+        "JKK risk class {value} does not exist; choose 1 (very low) to 5 (very high).",
+    ),
+    "PROGRAM_NOT_FOR_BPU": (
+        "Program {value} tidak tersedia bagi peserta bukan penerima upah (BPU); BPU dapat ikut JKK, JKM dan JHT.",
+        "Program {value} is not available to non-wage earners (BPU); BPU may join JKK, JKM and JHT.",
+    ),
+    "JKP_NEEDS_JKK_JKM": (
+        "JKP hanya dapat diikuti bersama JKK dan JKM (iurannya sebagian berasal dari rekomposisi iuran JKK dan JKM).",
+        "JKP can only be joined together with JKK and JKM (part of its iuran is recomposed from JKK and JKM).",
+    ),
+    "WAGE_UNDER_ABSOLUTE_FLOOR": (
+        "Upah Rp{value} di bawah batas terendah mutlak upah yang dapat dilaporkan ({detail}).",
+        "The wage Rp{value} is below the absolute floor of a reported wage ({detail}).",
+    ),
+    "WAGE_UNDER_MINIMUM_REPORTED": (
+        "Upah Rp{value} di bawah upah minimum yang dilaporkan ({detail}); perlu persetujuan petugas BPJS "
+        "Ketenagakerjaan (AR/ARK).",
+        "The wage Rp{value} is below the minimum reported wage ({detail}); it needs approval from the BPJS "
+        "Ketenagakerjaan officer (AR/ARK).",
+    ),
 }
 
 

@@ -90,10 +90,15 @@ def query_frame(sql: str, params: Sequence[str | int], schema: Mapping[str, type
             )
         else:
             cursor.execute(sql, params)
+            # Django's SQLite converters turn a bare date column into `date` objects, while an expression
+            # over dates stays text: date columns are inferred per block, then made text.
+            inferred = [(k, None if v == pl.Date else text_schema[k]) for k, v in schema.items()]
+            dates = [k for k, v in schema.items() if v == pl.Date]
             # In blocks: a million rows of Python tuples at once would double the peak memory.
             blocks = []
             while rows := cursor.fetchmany(CHUNK):
-                blocks.append(pl.DataFrame(rows, schema=text_schema, orient="row"))
+                block = pl.DataFrame(rows, schema=inferred, orient="row", infer_schema_length=None)
+                blocks.append(block.with_columns(pl.col(dates).cast(pl.String)))
             frame = pl.concat(blocks) if blocks else None
     if frame is None:
         return pl.DataFrame(schema=schema)

@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import tomllib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Literal
 
@@ -20,9 +18,11 @@ import polars as pl
 from django.db import connection, transaction
 from django.utils import timezone
 
-from lindung.domain.errors import Issue, NotFound, ValidationFailed
+from lindung.domain.contributions import wage_floors
+from lindung.domain.errors import Issue, NotFound
 from lindung.domain.messages import Lang, render
 from lindung.domain.privacy import mask_nik
+from lindung.domain.rates import load_rate_book
 from lindung.domain.roster import (
     EXISTING_SCHEMA,
     FIELDS,
@@ -84,11 +84,9 @@ class ImportResult:
 
 
 def wage_floor(on: dt.date) -> tuple[int, str]:
-    data = tomllib.loads(resources.files("lindung.rates").joinpath("wage_floor.toml").read_text("utf-8"))
-    floors = [f for f in data["floor"] if f["valid_from"] <= on and (f.get("valid_to") is None or on <= f["valid_to"])]
-    if len(floors) != 1:
-        raise ValidationFailed(f"Tidak ada satu batas upah yang berlaku pada {on}")
-    return int(floors[0]["amount"]), str(floors[0]["label"])
+    """The absolute floor of the reported wage in force on `on` (RateBook `wage.absolute_floor`)."""
+    floor = wage_floors(load_rate_book(), on).absolute
+    return floor, f"Rp{floor:,}".replace(",", ".")
 
 
 def _units_frame(employer: Employer) -> pl.DataFrame:
@@ -277,6 +275,7 @@ def _run(
         f"roster import {path.name} sha256:{digest}",
         {k: getattr(result, k) for k in ("rows", "new", "changed", "unchanged", "rejected", "warned")}
         | {"employer": employer.region_id, "mode": mode},
+        effective=today,
     )
     _write(employer, writes, changeset.pk, progress)
     result.committed = True

@@ -18,6 +18,9 @@ class ChangeSet(models.Model):
     at = models.DateTimeField(auto_now_add=True)
     source = models.CharField(max_length=300)  # "roster import dinas.xlsx sha256:…", "employer add"
     summary = models.JSONField(default=dict)
+    # The day the recorded facts take effect (a roster import's as-of day): a wage changed by a
+    # ChangeSet effective in June is billed from June. Null: the day it was recorded.
+    effective = models.DateField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor}: {self.source}"

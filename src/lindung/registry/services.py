@@ -16,8 +16,10 @@ from lindung.regions.models import Region
 from lindung.registry.models import Change, ChangeSet, Employer, Employment, WorkUnit
 
 
-def open_changeset(actor: str, source: str, summary: Mapping[str, Any] | None = None) -> ChangeSet:
-    return ChangeSet.objects.create(actor=actor, source=source[:300], summary=dict(summary or {}))
+def open_changeset(
+    actor: str, source: str, summary: Mapping[str, Any] | None = None, effective: dt.date | None = None
+) -> ChangeSet:
+    return ChangeSet.objects.create(actor=actor, source=source[:300], summary=dict(summary or {}), effective=effective)
 
 
 def _jsonable(value: Any) -> Any:

@@ -6,6 +6,7 @@ from typing import Any
 from django.core.management.base import CommandParser
 
 from lindung.cli import LindungCommand, actor, add_format, print_json
+from lindung.demo.billing import run_billing_demo
 from lindung.demo.scenario import run_demo
 
 
@@ -22,9 +23,10 @@ class Command(LindungCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.perf_counter()
         result = run_demo(actor())
+        billing = run_billing_demo(actor())
         seconds = time.perf_counter() - started
         if options["format"] == "json":
-            print_json(result.as_dict() | {"seconds": round(seconds, 1)})
+            print_json(result.as_dict() | {"billing": billing.as_dict(), "seconds": round(seconds, 1)})
             return
         width = max(len(e.name) for e in result.employers)
         for e in result.employers:
@@ -33,6 +35,10 @@ class Command(LindungCommand):
         for b in result.branches:
             state = "dibuat/diperbarui" if b.changed else "sudah ada"
             self.stdout.write(f"Kantor cabang {b.code} {b.name}: {b.territory} kab/kota, {state}")
+        self.stdout.write(
+            f"Perjanjian: {billing.agreements} baru; {_n(billing.enrolled)} peserta didaftarkan; "
+            f"{billing.invoices} tagihan dan {billing.payments} pembayaran baru."
+        )
         created = [e for e in result.employers if e.created]
         if not result.changed:
             self.stdout.write(

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class EnrolmentConfig(AppConfig):
+    name = "lindung.enrolment"
+    verbose_name = "Kepesertaan"
