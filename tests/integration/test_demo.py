@@ -8,11 +8,14 @@ import io
 import polars as pl
 import pytest
 from django.core.management import call_command
-from django.db.models import Count
+from django.db.models import Count, F
 from django.utils import timezone
 
+from lindung.billing.models import Invoice, Payment
+from lindung.billing.services import arrears
 from lindung.demo.scenario import AGE_DAY, plan_demo
 from lindung.domain.nik import check_niks
+from lindung.enrolment.models import Agreement, Membership
 from lindung.regions.models import Region
 from lindung.regions.services import load_regions, region_codes
 from lindung.registry.models import BranchOffice, Change, ChangeSet, Employer, Employment, Worker, WorkUnit
@@ -212,3 +215,22 @@ def test_the_demo_is_the_same_every_time() -> None:
         assert a.workers.equals(b.workers)
     frame = pl.concat([p.workers for p in one.employers])
     assert frame.get_column("nik").n_unique() == frame.height
+
+
+def test_the_demo_bills_the_story_agreements_and_shows_arrears() -> None:
+    demo()
+    sultra = Agreement.objects.get(employer__region_id="74")
+    assert sultra.programs == "JKK,JKM"  # seed 002: "dalam dua program"
+    october = Invoice.objects.get(employer__region_id="74", period=dt.date(2026, 10, 1))
+    assert october.workers == workers_of("74") == 977
+    oku = kabkota("16", "Kabupaten Ogan Komering Ulu Timur")
+    assert Agreement.objects.get(employer__region_id=oku).programs == "JKK,JKM,JHT,JP,JKP"  # seed 001
+    banjarnegara = kabkota("33", "Kabupaten Banjarnegara")
+    starts = Membership.objects.filter(employer__region_id=banjarnegara).values_list("valid_from", flat=True)
+    assert min(starts) == dt.date(2022, 11, 1)  # seed 003: effective 1 November 2022
+    assert Payment.objects.filter(paid_on__gt=F("invoice__due_date")).count() >= 2  # some paid late
+    still_open = {s.invoice.employer.region_id for s in arrears(dt.date(2026, 11, 23))}
+    assert {"74", oku} <= still_open
+    counts = (Invoice.objects.count(), Payment.objects.count(), Membership.objects.count())
+    demo()
+    assert (Invoice.objects.count(), Payment.objects.count(), Membership.objects.count()) == counts

@@ -465,7 +465,7 @@ def statements(invoices: list[Invoice], on: dt.date) -> list[Statement]:
 
 def arrears(on: dt.date, employer_code: str | None = None) -> list[Statement]:
     """Invoices past their due date with money still owed on `on`, oldest first."""
-    invoices = Invoice.objects.select_related("agreement").filter(due_date__lt=on, period__lte=on)
+    invoices = Invoice.objects.select_related("agreement", "employer").filter(due_date__lt=on, period__lte=on)
     if employer_code:
         invoices = invoices.filter(employer=get_employer(employer_code))
     found = [s for s in statements(list(invoices.order_by("due_date", "number")), on) if s.balance > 0]
