@@ -10,7 +10,7 @@ PORT ?= 8000
 
 export LINDUNG_ALLOW_DEV_KEY = 1
 
-.PHONY: install run test lint test-sqlite test-postgres bench system-packages clean
+.PHONY: install run test lint test-sqlite test-postgres bench bench-invoice system-packages clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -49,3 +49,6 @@ bench: install system-packages
 
 clean:
 	rm -rf $(VENV) lindung.sqlite3*
+
+bench-invoice: install system-packages
+	scripts/with-postgres.sh $(BIN)/python bench/invoice.py $(BENCH_ARGS)
