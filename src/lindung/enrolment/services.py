@@ -16,7 +16,7 @@ import polars as pl
 from django.db import transaction
 from django.utils import timezone
 
-from lindung.domain.contributions import PROGRAMS, compute_contribution, wage_floors
+from lindung.domain.contributions import compute_contribution, normalise_request, wage_floors
 from lindung.domain.errors import Conflict, Issue, NotFound, ValidationFailed
 from lindung.domain.money import split
 from lindung.domain.periods import month_end
@@ -31,19 +31,6 @@ from lindung.registry.models import ChangeSet, Employer, WorkUnit
 from lindung.registry.services import get_employer, open_changeset, record_change
 
 BPU_CATEGORY = "pekerja_rentan"
-
-
-def parse_programs(text: str | Sequence[str]) -> list[str]:
-    """ "jkk, JKM" -> ["JKK", "JKM"], in the canonical order; unknown or repeated names are refused."""
-    names = [p.strip().upper() for p in (text.split(",") if isinstance(text, str) else text) if p.strip()]
-    unknown = [p for p in names if p not in PROGRAMS]
-    if unknown:
-        raise ValidationFailed(f"Program tidak dikenal: {', '.join(unknown)}; pilih dari {', '.join(PROGRAMS)}")
-    if len(set(names)) != len(names):
-        raise ValidationFailed("Program disebut lebih dari sekali")
-    if not names:
-        raise ValidationFailed("Sebutkan paling sedikit satu program, mis. JKK,JKM")
-    return [p for p in PROGRAMS if p in names]
 
 
 def rate_book_for(agreement: Agreement) -> RateBook:
@@ -90,7 +77,7 @@ def add_agreement(
         )
     if basis and basis not in Agreement.Basis.values:
         raise ValidationFailed(f"Dasar hukum {basis!r} tidak dikenal; pilih {', '.join(Agreement.Basis.values)}")
-    names = parse_programs(programs)
+    names, _ = normalise_request(programs, segment)
     units = {u.code: u for u in WorkUnit.objects.filter(employer=employer)}
     classes = dict(unit_classes or {})
     missing = sorted(set(classes) - set(units))

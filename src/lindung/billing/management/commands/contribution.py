@@ -10,7 +10,6 @@ from lindung.cli import LindungCommand, add_format, format_issue, print_json
 from lindung.domain.contributions import compute_contribution
 from lindung.domain.money import ROUNDING_POLICY
 from lindung.domain.rates import load_rate_book
-from lindung.enrolment.services import parse_programs
 
 
 class Command(LindungCommand):
@@ -29,7 +28,7 @@ class Command(LindungCommand):
         result = compute_contribution(
             load_rate_book(),
             wage=options["wage"],
-            programs=parse_programs(options["programs"]),
+            programs=options["programs"],
             risk_class=options["risk_class"],
             segment=options["segment"],
             on=on,
