@@ -19,7 +19,6 @@ from typing import Any
 
 import polars as pl
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 
 from lindung.billing.models import Adjustment, Invoice, InvoiceFunding, InvoiceLine, InvoiceSubtotal, Payment
@@ -474,10 +473,6 @@ def arrears(on: dt.date, employer_code: str | None = None) -> list[Statement]:
 
 def funding_of(invoice: Invoice) -> list[tuple[Funder, int]]:
     return [(f.funder, f.amount) for f in invoice.funding.select_related("funder")]
-
-
-def paid_total(invoice: Invoice) -> int:
-    return int(invoice.payments.aggregate(s=Sum("amount"))["s"] or 0)
 
 
 def money(value: int | Decimal) -> str:

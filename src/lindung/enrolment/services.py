@@ -18,7 +18,6 @@ from django.utils import timezone
 
 from lindung.domain.contributions import compute_contribution, normalise_request, wage_floors
 from lindung.domain.errors import Conflict, Issue, NotFound, ValidationFailed
-from lindung.domain.money import split
 from lindung.domain.periods import month_end
 from lindung.domain.privacy import mask_nik
 from lindung.domain.rates import RateBook, load_rate_book
@@ -185,11 +184,6 @@ def unit_risk_classes(agreement: Agreement) -> dict[int, int]:
     return dict(agreement.unit_classes.values_list("unit_id", "risk_class"))
 
 
-def funder_split(agreement: Agreement, amount: int) -> list[tuple[Funder, int]]:
-    funders = list(agreement.funders.all())
-    return list(zip(funders, split(amount, [f.share for f in funders]), strict=True))
-
-
 # --- enrolment ---------------------------------------------------------------------------------
 
 
@@ -323,15 +317,11 @@ def _insert_memberships(rows: pl.DataFrame, employer: Employer, agreement: Agree
         pl.lit(agreement.pk, pl.Int64).alias("agreement_id"),
         pl.lit(agreement.segment).alias("segment"),
         pl.max_horizontal(pl.col("start_date"), pl.lit(effective)).alias("valid_from"),
-        _month_end_expr(pl.col("end_date")).alias("valid_to"),
+        pl.col("end_date").dt.month_end().alias("valid_to"),
         pl.lit(Membership.Status.REGISTERED).alias("status"),
         pl.lit(cs.pk, pl.Int64).alias("created_in_id"),
     )
     bulk.insert_frame(Membership._meta.db_table, frame)
-
-
-def _month_end_expr(day: pl.Expr) -> pl.Expr:
-    return day.dt.month_end()
 
 
 def _end_finished(rows: list[Membership], cs: ChangeSet, on: dt.date) -> None:
