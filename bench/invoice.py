@@ -24,17 +24,19 @@ import argparse
 import datetime as dt
 import json
 import os
-import resource
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
-from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from harness import Stages, maxrss_bytes, say, server_info, setup_django
+
+PG_SETTINGS = ("fsync", "synchronous_commit", "full_page_writes", "shared_buffers", "work_mem")
+SQLITE_SETTINGS = ("journal_mode", "synchronous", "cache_size")
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 EMPLOYER = "32.01"  # Kabupaten Bogor: 40 kecamatan
@@ -56,36 +58,13 @@ FLOOR_DDL = """CREATE TABLE bench_lines (
 )"""
 
 
-def maxrss_bytes() -> int:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux: KiB
-
-
 # ---------------------------------------------------------------------------------------------------------
 # Child side: one phase against one database.
 # ---------------------------------------------------------------------------------------------------------
 
 
-class Stages:
-    """Wall time per stage of issue_invoice, by wrapping the functions it calls (in this process only)."""
-
-    def __init__(self) -> None:
-        self.seconds: dict[str, float] = defaultdict(float)
-        self.first_start: dict[str, float] = {}
-        self.last_end: dict[str, float] = {}
-
-    def wrap(self, module: Any, name: str, label: str) -> None:
-        original = getattr(module, name)
-
-        def timed(*args: Any, **kwargs: Any) -> Any:
-            start = time.perf_counter()
-            self.first_start.setdefault(label, start)
-            try:
-                return original(*args, **kwargs)
-            finally:
-                self.last_end[label] = time.perf_counter()
-                self.seconds[label] += self.last_end[label] - start
-
-        setattr(module, name, timed)
+class InvoiceStages(Stages):
+    """Wall time per stage of issue_invoice."""
 
     def install(self) -> None:
         from lindung.billing import services
@@ -106,32 +85,6 @@ class Stages:
         if "_write_funding" in self.last_end:
             out["after _write_funding (summary, commit)"] = end - self.last_end["_write_funding"]
         return out
-
-
-def setup_django(database_url: str) -> None:
-    os.environ["LINDUNG_DATABASE_URL"] = database_url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "lindung.settings"
-    import django
-
-    django.setup()
-
-
-def server_info() -> dict[str, Any]:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            connection.ensure_connection()
-            info = {"version": connection.connection.info.server_version}
-            for name in ("fsync", "synchronous_commit", "full_page_writes", "shared_buffers", "work_mem"):
-                cursor.execute(f"SHOW {name}")
-                info[name] = cursor.fetchone()[0]
-            return info
-        info = {"version": connection.Database.sqlite_version}
-        for name in ("journal_mode", "synchronous", "cache_size"):
-            cursor.execute(f"PRAGMA {name}")
-            info[name] = cursor.fetchone()[0]
-        return info
 
 
 def checkpoint() -> None:
@@ -329,7 +282,7 @@ def phase_setup(args: argparse.Namespace) -> dict[str, Any]:
     return {
         "seconds": seconds, "memberships": total, "billed": args.rows, "changes": change_rows.height,
         "changed_after_month": change_rows.filter(pl.col("changeset_id") == changesets["after"]).height,
-        "server": server_info(), "maxrss": maxrss_bytes(),
+        "server": server_info(PG_SETTINGS, SQLITE_SETTINGS), "maxrss": maxrss_bytes(),
     }  # fmt: skip
 
 
@@ -473,7 +426,7 @@ def phase_issue(args: argparse.Namespace) -> dict[str, Any]:
 
     from lindung.billing.services import issue_invoice
 
-    stages = Stages()
+    stages = InvoiceStages()
     if not args.again:
         stages.install()
     month, _ = month_of(args)
@@ -701,10 +654,6 @@ def run_phase(db: str, url: str, phase: str, workdir: Path, args: argparse.Names
     result_path.unlink()
     out["_wall"] = time.perf_counter() - wall
     return out
-
-
-def say(text: str) -> None:
-    print(text, flush=True)
 
 
 def fmt_s(seconds: float) -> str:

@@ -23,17 +23,19 @@ import datetime as dt
 import json
 import os
 import re
-import resource
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
-from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from harness import Stages, maxrss_bytes, say, server_info, setup_django
+
+PG_SETTINGS = ("fsync", "synchronous_commit", "full_page_writes", "shared_buffers", "max_wal_size")
+SQLITE_SETTINGS = ("journal_mode", "synchronous", "cache_size", "foreign_keys")
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 EMPLOYER = "32.01"  # Kabupaten Bogor: 40 kecamatan
@@ -46,10 +48,6 @@ RAW_DDL = """CREATE TABLE bench_raw (
     job_title varchar(200), wage bigint NOT NULL, start_date date NOT NULL, end_date date, sk_number varchar(100)
 )"""
 GB = 1024**3
-
-
-def maxrss_bytes() -> int:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux: KiB
 
 
 def hwm_bytes() -> int:
@@ -71,28 +69,12 @@ def _table(args: tuple[Any, ...], kwargs: dict[str, Any]) -> str:
     return str(table).removeprefix("registry_")
 
 
-class Stages:
-    """Wall time per stage of check_roster / import_roster, by wrapping the functions the service calls.
-
-    Only this process's module attributes are replaced; nothing in src/ changes.
-    """
+class RosterStages(Stages):
+    """Wall time per stage of check_roster / import_roster; nothing in src/ changes."""
 
     def __init__(self) -> None:
-        self.seconds: dict[str, float] = defaultdict(float)
+        super().__init__()
         self.write_end = 0.0
-
-    def wrap(self, module: Any, name: str, label: str | Callable[..., str]) -> None:
-        original = getattr(module, name)
-
-        def timed(*args: Any, **kwargs: Any) -> Any:
-            start = time.perf_counter()
-            try:
-                return original(*args, **kwargs)
-            finally:
-                key = label(*args, **kwargs) if callable(label) else label
-                self.seconds[key] += time.perf_counter() - start
-
-        setattr(module, name, timed)
 
     def install(self) -> None:
         from lindung.intake import reader, services
@@ -137,31 +119,6 @@ class Stages:
         return out
 
 
-def setup_django(database_url: str) -> None:
-    os.environ["LINDUNG_DATABASE_URL"] = database_url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "lindung.settings"
-    import django
-
-    django.setup()
-
-
-def server_info() -> dict[str, Any]:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            connection.ensure_connection()
-            info = {"version": connection.connection.info.server_version}
-            for name in ("fsync", "synchronous_commit", "full_page_writes", "shared_buffers", "max_wal_size"):
-                cursor.execute(f"SHOW {name}")
-                info[name] = cursor.fetchone()[0]
-            return info
-        info = {"version": connection.Database.sqlite_version}
-        for name in ("journal_mode", "synchronous", "cache_size", "foreign_keys"):
-            cursor.execute(f"PRAGMA {name}")
-            info[name] = cursor.fetchone()[0]
-        return info
-
 
 def phase_setup(args: argparse.Namespace) -> dict[str, Any]:
     from django.core.management import call_command
@@ -185,7 +142,7 @@ def phase_setup(args: argparse.Namespace) -> dict[str, Any]:
         [WorkUnit(employer=employer, code=code, name=name, kind=kind) for code, name, kind in units]
     )
     return {"seconds": time.perf_counter() - start, "kecamatan": kecamatan, "units": [u[0] for u in units],
-            "server": server_info()}
+            "server": server_info(PG_SETTINGS, SQLITE_SETTINGS)}
 
 
 def phase_check(args: argparse.Namespace) -> dict[str, Any]:
@@ -195,7 +152,7 @@ def phase_check(args: argparse.Namespace) -> dict[str, Any]:
     from lindung.intake import services
     from lindung.registry.services import get_employer
 
-    stages = Stages()
+    stages = RosterStages()
     stages.install()
     employer = get_employer(EMPLOYER)
     today = timezone.localdate()
@@ -233,7 +190,7 @@ def phase_import(args: argparse.Namespace) -> dict[str, Any]:
     from lindung.intake import services
     from lindung.registry.models import Employment, Worker
 
-    stages = Stages()
+    stages = RosterStages()
     stages.install()
     _checkpoint()
     rss_before = maxrss_bytes()
@@ -453,9 +410,6 @@ def run_phase(db: str, url: str, phase: str, workdir: Path, debug: bool, **extra
     out["_wall"] = time.perf_counter() - wall
     return out
 
-
-def say(text: str) -> None:
-    print(text, flush=True)
 
 
 def fmt_s(seconds: float) -> str:
