@@ -84,7 +84,7 @@ def test_from_agreement_to_payment_through_the_command_line(workdir: Path, tmp_p
     extra = ["--unit-class", "SATPOLPP=3", "--funder", "APBD Kab:kabkota:60", "--funder", "APBD Prov:provinsi:40"]
     first = lindung(*add, *extra, "--format", "json", cwd=workdir)
     assert first.returncode == 0, first.stderr
-    assert json.loads(first.stdout)["outcome"] == "created"
+    assert (json.loads(first.stdout)["outcome"], json.loads(first.stdout)["employer"]) == ("created", "13.11")
     assert json.loads(lindung(*add, *extra, "--format", "json", cwd=workdir).stdout)["outcome"] == "unchanged"
     assert lindung(*add, "--funder", "nope", cwd=workdir).returncode == 2
 
@@ -107,6 +107,7 @@ def test_from_agreement_to_payment_through_the_command_line(workdir: Path, tmp_p
     invoice = json.loads(issued.stdout)
     # Siti: 2,500,000 x (0.24% + 0.30%) = 13,500; Budi at class 3: 3,000,000 x (0.89% + 0.30%) = 35,700.
     assert (invoice["outcome"], invoice["total"], invoice["workers"]) == ("created", 13_500 + 35_700, 2)
+    assert invoice["employer"] == "13.11"
     assert invoice["due_date"] == "2024-06-17"  # 15 June 2024 is a Saturday
     assert [f["amount"] for f in invoice["funding"]] == [29_520, 19_680]
     again = json.loads(lindung(*create, cwd=workdir).stdout)
@@ -125,6 +126,7 @@ def test_from_agreement_to_payment_through_the_command_line(workdir: Path, tmp_p
     assert [(i["invoice"], i["balance"], i["ageing"]) for i in late["invoices"]] == [
         (invoice["number"], 13_500 + 35_700 - 20_000, "31-60 hari")
     ]
+    assert late["invoices"][0]["employer"] == "13.11"
     conflict = lindung(
         *pay[:-2], "--amount", "5", "--date", "2024-06-14", "--billing-code", "210300010000", cwd=workdir
     )
@@ -136,3 +138,15 @@ def test_contribution_without_its_required_options_is_a_usage_error(workdir: Pat
     args = {"--wage": "3000000", "--programs": "JKK,JKM"}
     args.pop(missing)
     assert lindung("contribution", *[x for kv in args.items() for x in kv], cwd=workdir).returncode == 2
+
+
+def test_an_unverified_rate_is_overridden_per_agreement_and_a_verified_one_refused(workdir: Path) -> None:
+    assert lindung("employer", "add", "--region", "16.08", cwd=workdir).returncode == 0
+    add = ["agreement", "add", "--employer", "16.08", "--programs", "JKK,JKM,JKP", "--format", "json"]
+    # reference §2.5: the JKM part of the JKP recomposition under PP 37/2021 is unverified [U]
+    done = lindung(*add, "--effective", "2024-01-01", "--override", "jkp.from_jkm.rate=0", cwd=workdir)
+    assert done.returncode == 0, done.stdout + done.stderr
+    refused = lindung(*add, "--effective", "2024-02-01", "--override", "jkm.employer=0.1", cwd=workdir)
+    assert refused.returncode == 1
+    assert json.loads(refused.stdout)["issues"][0]["code"] == "RATE_OVERRIDE_VERIFIED"
+    assert lindung(*add, "--effective", "2024-03-01", "--override", "nonsense", cwd=workdir).returncode == 2

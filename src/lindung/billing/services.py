@@ -419,7 +419,7 @@ class Statement:
         inv = self.invoice
         return {
             "invoice": inv.number,
-            "employer": inv.employer_id,
+            "employer": inv.employer.region_id,
             "period": f"{inv.period:%Y-%m}",
             "due_date": inv.due_date.isoformat(),
             "total": inv.total,

@@ -104,7 +104,7 @@ class Command(LindungCommand):
                 ({"outcome": outcome} if outcome else {})
                 | {
                     "number": invoice.number,
-                    "employer": invoice.employer_id,
+                    "employer": invoice.employer.region_id,
                     "period": f"{invoice.period:%Y-%m}",
                     "segment": invoice.segment,
                     "scope": invoice.scope,

@@ -45,7 +45,11 @@ class Command(LindungCommand):
             help=f"penyandang dana; jenis: {', '.join(Funder.Kind.values)}; mis. 'APBD Kab:kabkota:60'",
         )
         add.add_argument(
-            "--override", action="append", default=[], metavar="KUNCI.FIELD=NILAI", help="nilai tarif yang belum pasti"
+            "--override",
+            action="append",
+            default=[],
+            metavar="KUNCI.FIELD=NILAI",
+            help="nilai tarif yang belum pasti, mis. jkp.from_jkm.rate=0",
         )
         add_format(add)
 
@@ -72,7 +76,7 @@ class Command(LindungCommand):
             print_json(
                 {
                     "outcome": outcome,
-                    "employer": agreement.employer_id,
+                    "employer": agreement.employer.region_id,
                     "segment": agreement.segment,
                     "programs": agreement.program_list,
                     "risk_class": agreement.risk_class,
@@ -116,6 +120,6 @@ class Command(LindungCommand):
             target, _, value = item.partition("=")
             key, _, name = target.rpartition(".")
             if not key or not name or not value:
-                self.usage_error(f"--override {item!r} harus berbentuk KUNCI.FIELD=NILAI, mis. jkp.from_jkm=0")
+                self.usage_error(f"--override {item!r} harus berbentuk KUNCI.FIELD=NILAI, mis. jkp.from_jkm.rate=0")
             overrides.setdefault(key, {})[name] = value.strip()
         return overrides
