@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "lindung.intake",
     "lindung.enrolment",
     "lindung.billing",
+    "lindung.coverage",
     "lindung.demo",
     "lindung.web",
 ]

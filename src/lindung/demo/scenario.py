@@ -56,6 +56,7 @@ from lindung.intake.services import insert_employments, insert_workers
 from lindung.regions.models import Region
 from lindung.registry.models import BranchOffice, Change, Employer, Employment, Worker, WorkUnit
 from lindung.registry.services import add_employer, open_changeset
+from lindung.registry.signals import notify
 
 ROSTER_SCHEMA = {
     "nik": pl.String,
@@ -554,6 +555,7 @@ def write_scene(scene: Scene, actor: str) -> DemoResult:
             ).pk
             if todo:
                 _write_workers(todo, roster, _create_units(todo, changeset_id), changeset_id)
+                notify("demo", [e.pk for _, e in todo])
             for branch, missing in branch_todo:
                 office, new = BranchOffice.objects.get_or_create(code=branch.code, defaults={"name": branch.name})
                 office.territory.add(*Region.objects.filter(code__in=missing))

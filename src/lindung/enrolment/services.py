@@ -28,6 +28,7 @@ from lindung.intake.reader import read_sheet
 from lindung.regions.models import Region
 from lindung.registry.models import ChangeSet, Employer, WorkUnit
 from lindung.registry.services import get_employer, open_changeset, record_change
+from lindung.registry.signals import notify
 
 BPU_CATEGORY = "pekerja_rentan"
 
@@ -275,6 +276,7 @@ def enrol(employer_code: str, *, actor: str, on: dt.date | None = None) -> Enrol
         _end_finished(finished, cs, on)
         for agreement, rows in todo:
             _insert_memberships(rows, employer, agreement, cs)
+        notify("enrol", [employer.pk])
     return result
 
 
@@ -446,6 +448,8 @@ def import_kpj(path: Path, employer_code: str, *, actor: str) -> KpjResult:
             "unmatched": len(result.unmatched)
         }
         cs.save(update_fields=["summary"])
+        if result.updated:
+            notify("kpj import", [employer.pk])
     return result
 
 

@@ -43,6 +43,7 @@ from lindung.intake.workbooks import write_error_report
 from lindung.regions.services import domicile_codes, region_codes
 from lindung.registry.models import Change, Employer, Employment, Worker, WorkUnit
 from lindung.registry.services import get_employer, open_changeset
+from lindung.registry.signals import notify
 
 Mode = Literal["dry", "commit", "partial"]
 Stage = Literal["baca", "periksa", "tulis"]
@@ -278,6 +279,7 @@ def _run(
         effective=today,
     )
     _write(employer, writes, changeset.pk, progress)
+    notify("roster import", [employer.pk])
     result.committed = True
     result.changeset_id = changeset.pk
     return result
