@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import CommandParser
+from django.utils import timezone
+
+from lindung.cli import LindungCommand, add_format, print_json
+from lindung.coverage import aggregates
+from lindung.coverage.services import Node, coverage_tree
+
+
+def _n(value: int) -> str:
+    return f"{value:,}".replace(",", ".")
+
+
+def _pct(node: Node) -> str:
+    value = node.counts.coverage
+    return "-" if value is None else f"{value}%".replace(".", ",")
+
+
+class Command(LindungCommand):
+    help = (
+        "Cakupan kepesertaan per tanggal: nasional, provinsi, kab/kota, Pemda, unit atau wilayah kantor cabang, "
+        "dengan unit dan Pemda yang belum mendaftarkan siapa pun."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--region", help="kode wilayah provinsi atau kab/kota (bawaan: nasional)")
+        parser.add_argument("--employer", help="kode wilayah Pemda, untuk rincian per unit (mis. Pemprov: 74)")
+        parser.add_argument("--unit", help="kode unit kerja (bersama --employer)")
+        parser.add_argument("--branch", help="kode kantor cabang BPJS TK, untuk wilayah kerjanya")
+        parser.add_argument("--on", help="per tanggal YYYY-MM-DD (bawaan: hari ini)")
+        parser.add_argument("--xlsx", type=Path, help="simpan semua tabel ke berkas .xlsx")
+        parser.add_argument("--pdf", type=Path, help="simpan laporan cetak ke berkas .pdf")
+        parser.add_argument("--rebuild", action="store_true", help="susun ulang agregat cakupan dari data baris")
+        add_format(parser)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["rebuild"]:
+            started = time.perf_counter()
+            events = aggregates.rebuild()
+            self.stdout.write(
+                f"Agregat cakupan disusun ulang: {_n(events)} perubahan harian, "
+                f"{time.perf_counter() - started:.1f} detik."
+            )
+            return
+        if options["unit"] and not options["employer"]:
+            self.usage_error("--unit perlu --employer")
+        on = self.parse_day(options["on"]) if options["on"] else timezone.localdate()
+        node = coverage_tree(
+            on, region=options["region"], employer=options["employer"], unit=options["unit"], branch=options["branch"]
+        )
+        if options["format"] == "json":
+            print_json({"on": on} | node.as_dict())
+        else:
+            self._print(node, on)
+
+    def _print(self, node: Node, on: object) -> None:
+        rows = [node, *node.children]
+        width = max(len(r.name) for r in rows)
+        self.stdout.write(f"Cakupan per {on}")
+        for i, r in enumerate(rows):
+            c = r.counts
+            self.stdout.write(
+                f"{'' if i == 0 else '  '}{r.code:<12} {r.name:<{width}}  {_n(c.enrolled):>9} / {_n(c.workers):>9} "
+                f"{_pct(r):>7}   unit {c.units_enrolled}/{c.units}"
+            )
+        c = node.counts
+        for group, label in (("opd", "OPD"), ("desa", "nagari/desa")):
+            units, enrolled = c.groups.get(group, (0, 0))
+            if units:
+                self.stdout.write(f"{label}: {enrolled} dari {units} sudah mendaftarkan pekerjanya")
+        if node.employers_without_enrolment:
+            self.stdout.write(f"Pemda yang belum mendaftarkan siapa pun ({len(node.employers_without_enrolment)}):")
+            for e in node.employers_without_enrolment:
+                self.stdout.write(f"  {e.code:<8} {e.name}")
+        if node.units_without_enrolment and len(node.units_without_enrolment) <= 60:
+            self.stdout.write(f"Unit yang belum mendaftarkan siapa pun ({len(node.units_without_enrolment)}):")
+            for u in node.units_without_enrolment:
+                self.stdout.write(f"  {u.employer:<8} {u.code:<14} {u.name}")
+        elif node.units_without_enrolment:
+            self.stdout.write(
+                f"{_n(len(node.units_without_enrolment))} unit belum mendaftarkan siapa pun (lihat --format json)"
+            )

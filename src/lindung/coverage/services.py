@@ -1,0 +1,275 @@
+"""Coverage of any node on any day: the nation, a province, a kab/kota, an employer, a unit, a branch office's
+territory. Everything a page or a report needs comes from a handful of queries:
+
+1. the employers in scope and their regions (small tables);
+2. every unit of those employers with its kind (`WorkUnit`);
+3. the measures of every unit on the day (`aggregates.unit_measures`: one query).
+
+Counts belong to the employer's region (a Pemda is the employer of its region), never to the NIK's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection
+
+from lindung.coverage import aggregates
+from lindung.domain.coverage import PROGRAMS, UNIT_GROUPS, Counts, percent, total, unit_counts
+from lindung.domain.errors import NotFound
+from lindung.domain.periods import add_months, month_start
+from lindung.regions.models import Region
+from lindung.registry.models import BranchOffice, Employer
+
+
+@dataclass(frozen=True)
+class UnitRef:
+    employer: str  # the employer's region code
+    code: str
+    name: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class EmployerRef:
+    code: str  # the employer's region code
+    name: str
+
+
+@dataclass(frozen=True)
+class Node:
+    """One row of a coverage report, and (for the top node) the rows below it."""
+
+    kind: str  # nation, provinsi, kabkota, pemda, unit, branch
+    code: str
+    name: str
+    counts: Counts
+    units_without_enrolment: tuple[UnitRef, ...] = ()
+    employers_without_enrolment: tuple[EmployerRef, ...] = ()
+    children: tuple[Node, ...] = ()
+
+    def as_dict(self, children: bool = True) -> dict[str, Any]:
+        c = self.counts
+        out: dict[str, Any] = {
+            "kind": self.kind,
+            "code": self.code,
+            "name": self.name,
+            "workers": c.workers,
+            "enrolled": c.enrolled,
+            "coverage": float(c.coverage) if c.coverage is not None else None,
+            "units": c.units,
+            "units_enrolled": c.units_enrolled,
+            "units_by_group": {g: {"units": n, "enrolled": e} for g, (n, e) in sorted(c.groups.items())},
+            "programs": {p: c.programs.get(p, 0) for p in PROGRAMS},
+            "bpu": c.bpu,
+            "with_kpj": c.with_kpj,
+            "units_without_enrolment": [
+                {"employer": u.employer, "code": u.code, "name": u.name} for u in self.units_without_enrolment
+            ],
+            "employers_without_enrolment": [{"code": e.code, "name": e.name} for e in self.employers_without_enrolment],
+        }
+        if children:
+            out["children"] = [child.as_dict(children=False) for child in self.children]
+        return out
+
+
+@dataclass
+class _Scope:
+    """The employers under a node, with their units and their counts on the day."""
+
+    employers: list[tuple[int, str, str]]  # pk, region code, name
+    units: dict[int, list[tuple[int, str, str, str]]] = field(default_factory=dict)  # employer pk -> units
+    per_unit: dict[int, Counts] = field(default_factory=dict)
+    per_employer: dict[int, Counts] = field(default_factory=dict)
+
+    def employer_node(self, pk: int, code: str, name: str, kind: str = "pemda") -> Node:
+        counts = self.per_employer[pk]
+        without = tuple(
+            UnitRef(code, u_code, u_name, u_kind)
+            for u_id, u_code, u_name, u_kind in self.units.get(pk, [])
+            if self.per_unit[u_id].units_enrolled == 0
+        )
+        nobody = (EmployerRef(code, name),) if counts.enrolled == 0 else ()
+        return Node(kind, code, name, counts, without, nobody)
+
+    def group(self, kind: str, code: str, name: str, pks: Iterable[int]) -> Node:
+        members = [e for e in self.employers if e[0] in set(pks)]
+        nodes = [self.employer_node(*e) for e in members]
+        return Node(
+            kind,
+            code,
+            name,
+            total(n.counts for n in nodes),
+            tuple(u for n in nodes for u in n.units_without_enrolment),
+            tuple(e for n in nodes for e in n.employers_without_enrolment),
+        )
+
+
+_UNITS_SQL = "SELECT id, employer_id, code, name, kind FROM registry_workunit WHERE {where} ORDER BY employer_id, code"
+
+
+def _load(day: dt.date, employers: list[tuple[int, str, str]], *, from_rows: bool, everyone: bool) -> _Scope:
+    scope = _Scope(employers)
+    ids = None if everyone else [pk for pk, _, _ in employers]
+    measures = aggregates.unit_measures(day, ids, from_rows=from_rows)
+    with connection.cursor() as cursor:
+        cursor.execute(_UNITS_SQL.format(where=aggregates._in("employer_id", ids)))
+        rows = cursor.fetchall()
+    for unit_id, employer_id, code, name, kind in rows:
+        scope.units.setdefault(employer_id, []).append((unit_id, code, name, kind))
+        scope.per_unit[unit_id] = unit_counts(kind, measures.get(unit_id, {}))
+    empty = Counts(programs=dict.fromkeys(PROGRAMS, 0), groups={g: (0, 0) for g in UNIT_GROUPS})
+    for pk, _, _ in employers:
+        scope.per_employer[pk] = total([empty, *(scope.per_unit[u[0]] for u in scope.units.get(pk, []))])
+    return scope
+
+
+def _employers(where: dict[str, Any] | None = None) -> list[tuple[int, str, str]]:
+    query = Employer.objects.all() if where is None else Employer.objects.filter(**where)
+    return [(pk, code, name) for pk, code, name in query.order_by("region_id").values_list("id", "region_id", "name")]
+
+
+def _regions(**where: Any) -> list[tuple[str, str]]:
+    return list(Region.objects.filter(current=True, **where).order_by("code").values_list("code", "name"))
+
+
+def _under(code: str, employers: list[tuple[int, str, str]]) -> list[int]:
+    return [pk for pk, region, _ in employers if region == code or region.startswith(code + ".")]
+
+
+def coverage_tree(
+    on: dt.date,
+    *,
+    region: str | None = None,
+    employer: str | None = None,
+    unit: str | None = None,
+    branch: str | None = None,
+    from_rows: bool = False,
+) -> Node:
+    """The node asked for on `on`, with its children: provinces of the nation, the Pemprov and the kab/kota
+    of a province, the units of a kab/kota's or any employer's Pemda, the kab/kota of a branch's territory.
+
+    `region` is a Kemendagri code (none: the nation); `employer` names the Pemda of that region and lists
+    its units (the way to a Pemprov's own units); `unit` narrows an employer to one unit."""
+    if branch is not None:
+        return _branch_tree(on, branch, from_rows)
+    if employer is not None or unit is not None:
+        return _employer_tree(on, employer or region or "", unit, from_rows)
+    if region is None:
+        employers = _employers()
+        scope = _load(on, employers, from_rows=from_rows, everyone=True)
+        provinces = [scope.group("provinsi", c, n, _under(c, employers)) for c, n in _regions(level=1)]
+        top = scope.group("nation", "", "Indonesia", [e[0] for e in employers])
+        return Node(**{**top.__dict__, "children": tuple(provinces)})
+    place = Region.objects.filter(code=region).first()
+    if place is None:
+        raise NotFound(f"Kode wilayah {region} tidak dikenal")
+    if place.level == Region.Level.PROVINSI:
+        employers = [e for e in _employers() if e[1] == region or e[1].startswith(region + ".")]
+        scope = _load(on, employers, from_rows=from_rows, everyone=False)
+        children = [scope.employer_node(*e) for e in employers if e[1] == region]
+        children += [scope.group("kabkota", c, n, _under(c, employers)) for c, n in _regions(parent_id=region)]
+        top = scope.group("provinsi", region, place.name, [e[0] for e in employers])
+        return Node(**{**top.__dict__, "children": tuple(children)})
+    if place.level == Region.Level.KABKOTA:
+        return _employer_tree(on, region, None, from_rows, kind="kabkota", name=place.name)
+    raise NotFound(f"{region} {place.name} bukan provinsi atau kab/kota; cakupan dihitung per Pemda")
+
+
+def _employer_tree(
+    on: dt.date, code: str, unit: str | None, from_rows: bool, kind: str = "pemda", name: str | None = None
+) -> Node:
+    employers = _employers({"region_id": code})
+    if not employers:
+        if name is not None:  # a kab/kota without a Pemda in lindung yet: nothing on the roster
+            return Node(kind, code, name, total([]))
+        raise NotFound(f"Pemda {code} belum terdaftar di lindung")
+    pk, region, employer_name = employers[0]
+    scope = _load(on, employers, from_rows=from_rows, everyone=False)
+    units = scope.units.get(pk, [])
+    if unit is not None:
+        match = [u for u in units if u[1] == unit]
+        if not match:
+            raise NotFound(f"Unit {unit} tidak ada di {employer_name}")
+        u_id, u_code, u_name, u_kind = match[0]
+        counts = scope.per_unit[u_id]
+        without = (UnitRef(region, u_code, u_name, u_kind),) if counts.units_enrolled == 0 else ()
+        return Node("unit", u_code, u_name, counts, without)
+    top = scope.employer_node(pk, region, name or employer_name, kind)
+    children = tuple(
+        Node(
+            "unit",
+            u_code,
+            u_name,
+            scope.per_unit[u_id],
+            (UnitRef(region, u_code, u_name, u_kind),) if scope.per_unit[u_id].units_enrolled == 0 else (),
+        )
+        for u_id, u_code, u_name, u_kind in units
+    )
+    return Node(**{**top.__dict__, "children": children})
+
+
+def _branch_tree(on: dt.date, code: str, from_rows: bool) -> Node:
+    office = BranchOffice.objects.filter(code=code).first()
+    if office is None:
+        raise NotFound(f"Kantor cabang {code} tidak dikenal")
+    territory = list(office.territory.order_by("code").values_list("code", "name"))
+    employers = _employers({"region_id__in": [c for c, _ in territory]})
+    scope = _load(on, employers, from_rows=from_rows, everyone=False)
+    children = [scope.group("kabkota", c, n, _under(c, employers)) for c, n in territory]
+    top = scope.group("branch", office.code, office.name, [e[0] for e in employers])
+    return Node(**{**top.__dict__, "children": tuple(children)})
+
+
+def employer_counts(
+    on: dt.date, employer_ids: Sequence[int] | None = None, *, from_rows: bool = False
+) -> dict[int, Counts]:
+    """The counts of every employer (or these) on `on`: for targets, compliance and exports."""
+    employers = _employers() if employer_ids is None else _employers({"id__in": list(employer_ids)})
+    scope = _load(on, employers, from_rows=from_rows, everyone=employer_ids is None)
+    return scope.per_employer
+
+
+def scope_employer_ids(*, region: str | None = None, branch: str | None = None) -> list[int]:
+    """The employers under a region code (itself and below) or in a branch's territory; all when neither."""
+    if branch is not None:
+        office = BranchOffice.objects.filter(code=branch).first()
+        if office is None:
+            raise NotFound(f"Kantor cabang {branch} tidak dikenal")
+        return list(Employer.objects.filter(region__in=office.territory.all()).values_list("id", flat=True))
+    employers = _employers()
+    return [e[0] for e in employers] if region is None else _under(region, employers)
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    month: dt.date  # the first day of the month; the figures are those of its last day (or of `on`)
+    workers: int
+    enrolled: int
+    units_enrolled: int
+
+    @property
+    def coverage(self) -> Decimal | None:
+        return percent(self.enrolled, self.workers)
+
+
+def trend(on: dt.date, months: int = 12, employer_ids: Sequence[int] | None = None) -> list[TrendPoint]:
+    """Month by month up to `on`: each past month at its last day, the month of `on` at `on` itself."""
+    current = month_start(on)
+    past = [add_months(current, -i) for i in range(months - 1, 0, -1)]
+    sums = aggregates.month_end_totals(past, employer_ids)
+    points = [TrendPoint(m, sums[m]["workers"], sums[m]["enrolled"], sums[m]["units_enrolled"]) for m in past]
+    today = aggregates.unit_measures(on, employer_ids)
+    points.append(
+        TrendPoint(
+            current,
+            sum(u["workers"] for u in today.values()),
+            sum(u["enrolled"] for u in today.values()),
+            sum(1 for u in today.values() if u["enrolled"] > 0),
+        )
+    )
+    return points
