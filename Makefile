@@ -10,7 +10,7 @@ PORT ?= 8000
 
 export LINDUNG_ALLOW_DEV_KEY = 1
 
-.PHONY: install run test lint test-sqlite test-postgres bench bench-invoice system-packages clean
+.PHONY: install run test lint test-sqlite test-postgres bench bench-invoice bench-coverage system-packages clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -52,3 +52,6 @@ clean:
 
 bench-invoice: install system-packages
 	scripts/with-postgres.sh $(BIN)/python bench/invoice.py $(BENCH_ARGS)
+
+bench-coverage: install system-packages
+	scripts/with-postgres.sh $(BIN)/python bench/coverage.py $(BENCH_ARGS)
