@@ -119,9 +119,9 @@ class Generator:
             name += ", " + rng.choice(job.degrees)
         return name
 
-    def birth_date(self, min_age: int) -> dt.date:
+    def birth_date(self, min_age: int, until: dt.date = LAST_START) -> dt.date:
         oldest = dt.date(AGE_DAY.year - 61, AGE_DAY.month, AGE_DAY.day) + dt.timedelta(days=1)
-        youngest = min(dt.date(AGE_DAY.year - min_age, 1, 1), LAST_START - dt.timedelta(days=ADULT_DAYS + 60))
+        youngest = min(dt.date(AGE_DAY.year - min_age, 1, 1), until - dt.timedelta(days=ADULT_DAYS + 60))
         age = self.rng.triangular(min_age, 61, 33)
         born = AGE_DAY - dt.timedelta(days=int(age * 365.25))
         return min(max(born, oldest), youngest)
@@ -143,13 +143,16 @@ class Generator:
         digits = "".join(str(self.rng.randint(0, 9)) for _ in range(self.rng.choice((7, 8, 8, 8, 9))))
         return self.rng.choice(PHONE_PREFIXES) + digits
 
-    def start_date(self, born: dt.date) -> dt.date:
+    def start_date(self, born: dt.date, until: dt.date = LAST_START) -> dt.date:
+        """A start between 2015 and `until`, never before the worker is 18."""
         rng = self.rng
         earliest = max(FIRST_START, born + dt.timedelta(days=ADULT_DAYS))
-        start = dt.date(rng.randint(2015, 2024), rng.randint(1, 12), 1 if rng.random() < 0.8 else rng.randint(2, 28))
+        start = dt.date(
+            rng.randint(2015, until.year), rng.randint(1, 12), 1 if rng.random() < 0.8 else rng.randint(2, 28)
+        )
         if start < earliest:
-            start = earliest + dt.timedelta(days=rng.randint(0, (LAST_START - earliest).days))
-        return min(start, LAST_START)
+            start = earliest + dt.timedelta(days=rng.randint(0, (until - earliest).days))
+        return min(start, until)
 
     def wage(self, style: Style, job: Job) -> int:
         if job.wage is not None:
@@ -178,8 +181,10 @@ class Generator:
         style: Style,
         kecamatan: Sequence[tuple[str, float]],
         desa: Mapping[str, Sequence[str]],
+        until: dt.date = LAST_START,
     ) -> pl.DataFrame:
-        """`total` workers over the units without fixed posts, plus each fixed post; NIKs born in `kecamatan`."""
+        """`total` workers over the units without fixed posts, plus each fixed post; NIKs born in `kecamatan`;
+        every start on or before `until`."""
         rng = self.rng
         flexible = [u for u in units if not u.fixed]
         shares = [u.weight * rng.uniform(0.7, 1.3) for u in flexible]
@@ -193,7 +198,7 @@ class Generator:
             for job in jobs:
                 female = rng.random() < job.female
                 name = self.name(self.pick(style.names), female, job)
-                born = self.birth_date(job.min_age)
+                born = self.birth_date(job.min_age, until)
                 home = unit.home if unit.home and rng.random() < 0.7 else self.pick(kecamatan)
                 nik = self.nik(home, born, female)
                 if unit.desa:
@@ -204,7 +209,7 @@ class Generator:
                 phone = self.phone() if rng.random() < 0.9 else None
                 category = job.category or self.pick(style.categories)
                 wage = self.wage(style, job)
-                start = self.start_date(born)
+                start = self.start_date(born, until)
                 sk = self.sk_number(employer, unit, style, start.year) if rng.random() < 0.92 else None
                 rows.append(
                     (
@@ -325,7 +330,12 @@ def _desa_codes(atlas: Atlas, kecamatan: Iterable[str]) -> dict[str, list[str]]:
 
 
 def kabkota_plan(
-    scene: Scene, region: Region, workers: int, style: Style, units: list[UnitPlan] | None = None
+    scene: Scene,
+    region: Region,
+    workers: int,
+    style: Style,
+    units: list[UnitPlan] | None = None,
+    until: dt.date = LAST_START,
 ) -> EmployerPlan:
     """A kab/kota Pemda with 10-40 units (more for a larger roster) and `workers` non-ASN."""
     gen = scene.generator
@@ -333,7 +343,7 @@ def kabkota_plan(
         units = kabkota_units(region, min(40, 10 + workers // 100), scene.atlas, gen.rng)
     kecamatan = [(k.code, 1.0) for k in scene.atlas.kecamatan(region.code)]
     desa = _desa_codes(scene.atlas, (k for k, _ in kecamatan))
-    roster = gen.roster(region.code, units, workers, style, kecamatan, desa)
+    roster = gen.roster(region.code, units, workers, style, kecamatan, desa, until)
     plan = EmployerPlan(region, units, roster)
     scene.employers.append(plan)
     return plan
@@ -363,9 +373,17 @@ SULTRA_NAMED = {  # seed 002: non-ASN protected in October 2018
 }
 
 
+SULTRA_DAY = dt.date(2018, 10, 4)  # seed 002: the cards were handed over on Thursday 4 October 2018
+SULTRA_HIRED_BY = dt.date(2018, 9, 30)
+
+
 def demo_sultra(scene: Scene) -> None:
     """Pemprov Sultra (977 honorer, Setda first) and its 17 kab/kota; the eleven the story lists as not yet
-    registered get smaller rosters (seed 002)."""
+    registered get smaller rosters (seed 002).
+
+    The Pemprov and the six kab/kota the story counts were all hired by the end of September 2018, so that
+    their whole roster on 4 October 2018 is the story's number (PP 49/2018 barred new honorer from
+    November 2018); the other eleven hire until 2024 like everywhere else."""
     atlas, gen = scene.atlas, scene.generator
     province = atlas.province("Sulawesi Tenggara")
     named = {atlas.kabkota(province, name).code: n for name, n in SULTRA_NAMED.items()}
@@ -373,12 +391,13 @@ def demo_sultra(scene: Scene) -> None:
     capital = atlas.kabkota(province, "Kota Kendari").code
     weights = [(k.code, 8.0 if k.parent_id == capital else 1.0) for r in kabkota for k in atlas.kecamatan(r.code)]
     desa = _desa_codes(atlas, (k for k, _ in weights))
-    roster = gen.roster(province.code, PROVINSI_OPD, 977, SULTRA, weights, desa)
+    roster = gen.roster(province.code, PROVINSI_OPD, 977, SULTRA, weights, desa, SULTRA_HIRED_BY)
     scene.employers.append(EmployerPlan(province, list(PROVINSI_OPD), roster))
     for region in kabkota:
         buton = any(word in region.name for word in ("Buton", "Muna", "Wakatobi", "Bau"))
         workers = named.get(region.code) or gen.rng.randrange(150, 401, 10)
-        kabkota_plan(scene, region, workers, BUTON if buton else SULTRA)
+        until = SULTRA_HIRED_BY if region.code in named else LAST_START
+        kabkota_plan(scene, region, workers, BUTON if buton else SULTRA, until=until)
 
 
 def demo_oku_timur(scene: Scene) -> None:

@@ -229,12 +229,14 @@ _ACTIVE_SCHEMA: dict[str, type[pl.DataType]] = {
 }
 
 
-def enrol(employer_code: str, *, actor: str, on: dt.date | None = None) -> EnrolResult:
+def enrol(
+    employer_code: str, *, actor: str, on: dt.date | None = None, units: Sequence[str] | None = None
+) -> EnrolResult:
     """Enrol the employer's active employments under the agreements in force on `on` (default today).
 
     A membership starts on the agreement's effective date or the employment's start, whichever is later;
     an employment that has ended ends its membership at the end of that month. Enrolling again on the
-    same day changes nothing.
+    same day changes nothing. `units` (unit codes) enrols only those units, as OPD register one by one.
     """
     on = on or timezone.localdate()
     employer = get_employer(employer_code)
@@ -255,6 +257,12 @@ def enrol(employer_code: str, *, actor: str, on: dt.date | None = None) -> Enrol
             .only("id", "valid_from", "status", "employment__end_date")
         )
         active = bulk.query_frame(_ACTIVE_SQL, [employer.pk, on.isoformat(), on.isoformat()], _ACTIVE_SCHEMA)
+        if units is not None:
+            found = dict(WorkUnit.objects.filter(employer=employer, code__in=units).values_list("code", "id"))
+            missing = sorted(set(units) - set(found))
+            if missing:
+                raise NotFound(f"Unit {', '.join(missing)} tidak ada di {employer.name}")
+            active = active.filter(pl.col("unit_id").is_in(list(found.values())))
         result.already = active.filter(pl.col("memberships") > 0).height
         fresh = active.filter(pl.col("memberships") == 0)
         todo = []
@@ -270,7 +278,7 @@ def enrol(employer_code: str, *, actor: str, on: dt.date | None = None) -> Enrol
         cs = open_changeset(
             actor,
             f"enrol {employer.region_id} --on {on}",
-            {k: v for k, v in result.as_dict().items() if k != "issues"},
+            {k: v for k, v in result.as_dict().items() if k != "issues"} | ({"units": list(units)} if units else {}),
             effective=on,
         )
         _end_finished(finished, cs, on)

@@ -14,10 +14,16 @@ class Command(LindungCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--employer", required=True, help="kode wilayah Pemda")
         parser.add_argument("--on", help="tanggal pendaftaran YYYY-MM-DD (bawaan: hari ini)")
+        parser.add_argument(
+            "--unit",
+            action="append",
+            help="hanya unit kerja ini (kode; boleh diulang), bila OPD mendaftar sendiri-sendiri",
+        )
         add_format(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        result = enrol(options["employer"], actor=actor(), on=self.parse_day(options["on"]) if options["on"] else None)
+        on = self.parse_day(options["on"]) if options["on"] else None
+        result = enrol(options["employer"], actor=actor(), on=on, units=options["unit"])
         if options["format"] == "json":
             print_json(result.as_dict())
             return
