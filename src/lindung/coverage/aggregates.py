@@ -44,7 +44,9 @@ SELECT e.unit_id, e.employer_id, e.start_date, e.end_date
 FROM registry_employment e WHERE {where}
 """
 _MEMBERSHIPS = """
-SELECT e.unit_id, m.employer_id, m.valid_from, m.valid_to,
+SELECT e.unit_id, m.employer_id, m.valid_from,
+       CASE WHEN e.end_date IS NOT NULL AND (m.valid_to IS NULL OR e.end_date < m.valid_to)
+            THEN e.end_date ELSE m.valid_to END AS valid_to,
        CASE WHEN m.segment = 'bpu' THEN 1 ELSE 0 END AS bpu,
        CASE WHEN m.kpj IS NOT NULL AND m.kpj <> '' THEN 1 ELSE 0 END AS with_kpj,
        a.programs
@@ -144,6 +146,7 @@ FROM (
     JOIN registry_employment e ON e.id = m.employment_id
     JOIN enrolment_agreement a ON a.id = m.agreement_id
     WHERE m.valid_from <= %s AND (m.valid_to IS NULL OR m.valid_to >= %s) AND m.status <> 'rejected'
+      AND (e.end_date IS NULL OR e.end_date >= %s)
       AND {{where_m}}
     GROUP BY e.unit_id
 ) AS parts GROUP BY unit_id
@@ -158,7 +161,7 @@ def unit_measures(
     Units with nothing on that day are left out."""
     if from_rows:
         sql = _FROM_ROWS.format(where_e=_in("e.employer_id", employer_ids), where_m=_in("m.employer_id", employer_ids))
-        params: list[dt.date] = [day, day, day, day]
+        params: list[dt.date] = [day, day, day, day, day]
     else:
         first = state_month(day, horizon())
         where = _in("employer_id", employer_ids)

@@ -1,8 +1,10 @@
 """What coverage means, as plain definitions over plain data.
 
 A worker is *on the roster* on day D when one of their employments has started by D and has not ended
-before D. A worker is *enrolled* on D when a membership of that employment is valid on D (from `valid_from`
-to `valid_to`, both inclusive) and was not rejected by BPJS TK. Coverage is enrolled over roster, in
+before D. A worker is *enrolled* on D when they are on the roster on D and a membership of that employment is
+valid on D (from `valid_from` to `valid_to`, both inclusive) and was not rejected by BPJS TK. A membership
+runs to the end of the month its employment ended in (the month is paid), but a worker who has left is
+no longer counted, so coverage never passes 100%. Coverage is enrolled over roster, in
 percent. Every count belongs to the unit of the employment, and through it to the employer and the
 employer's region: never to the region of the NIK.
 
@@ -123,8 +125,8 @@ def events(employments: pl.DataFrame, memberships: pl.DataFrame) -> pl.DataFrame
     """The change of every measure per unit and day.
 
     `employments`: unit_id, employer_id, start_date, end_date (null: open).
-    `memberships`: unit_id, employer_id, valid_from, valid_to (null: open), bpu (bool), with_kpj (bool),
-    programs ("JKK,JKM,..."), for memberships that were not rejected.
+    `memberships`: unit_id, employer_id, valid_from, valid_to (null: open; already cut at the employment's
+    end), bpu (bool), with_kpj (bool), programs ("JKK,JKM,..."), for memberships that were not rejected.
     """
     zero = [pl.lit(0, pl.Int32).alias(m) for m in MEASURES]
 
