@@ -66,8 +66,8 @@ _MEMBERSHIP_SCHEMA: dict[str, type[pl.DataType]] = {
     "employer_id": pl.Int64,
     "valid_from": pl.Date,
     "valid_to": pl.Date,
-    "bpu": pl.Boolean,
-    "with_kpj": pl.Boolean,
+    "bpu": pl.Int32,  # 0/1
+    "with_kpj": pl.Int32,
     "programs": pl.String,
 }
 
