@@ -18,7 +18,9 @@ from typing import Any
 
 from django.db import connection
 
+from lindung.billing.services import arrears
 from lindung.coverage import aggregates
+from lindung.domain.billing import AGEING_BUCKETS
 from lindung.domain.coverage import PROGRAMS, UNIT_GROUPS, Counts, percent, total, unit_counts
 from lindung.domain.errors import NotFound
 from lindung.domain.periods import add_months, month_start
@@ -273,3 +275,39 @@ def trend(on: dt.date, months: int = 12, employer_ids: Sequence[int] | None = No
         )
     )
     return points
+
+
+@dataclass(frozen=True)
+class Overdue:
+    """An employer whose invoices are past due on a day, with what it owes by age of the debt."""
+
+    code: str
+    name: str
+    buckets: dict[str, int]  # ageing label -> rupiah still owed
+    invoices: int
+    late_fee: int
+
+    @property
+    def balance(self) -> int:
+        return sum(self.buckets.values())
+
+
+def overdue(on: dt.date, employer_ids: Sequence[int] | None = None) -> list[Overdue]:
+    """The employers in scope with overdue invoices on `on`, largest debt first (three queries)."""
+    owed: dict[str, dict[str, int]] = {}
+    count: dict[str, int] = {}
+    fee: dict[str, int] = {}
+    names: dict[str, str] = {}
+    wanted = None if employer_ids is None else set(employer_ids)
+    for s in arrears(on):
+        employer = s.invoice.employer
+        if wanted is not None and employer.pk not in wanted:
+            continue
+        code = employer.region_id
+        names[code] = employer.name
+        buckets = owed.setdefault(code, dict.fromkeys((label for _, _, label in AGEING_BUCKETS), 0))
+        buckets[s.bucket] += s.balance
+        count[code] = count.get(code, 0) + 1
+        fee[code] = fee.get(code, 0) + s.late_fee
+    found = [Overdue(code, names[code], owed[code], count[code], fee[code]) for code in owed]
+    return sorted(found, key=lambda o: (-o.balance, o.code))

@@ -7,9 +7,11 @@ from typing import Any
 from django.core.management.base import CommandParser
 from django.utils import timezone
 
+from lindung.billing.services import money
 from lindung.cli import LindungCommand, add_format, print_json
 from lindung.coverage import aggregates
-from lindung.coverage.services import Node, coverage_tree
+from lindung.coverage.services import Node, Overdue, TrendPoint, coverage_tree, overdue, scope_employer_ids, trend
+from lindung.registry.models import Employer
 
 
 def _n(value: int) -> str:
@@ -35,6 +37,7 @@ class Command(LindungCommand):
         parser.add_argument("--on", help="per tanggal YYYY-MM-DD (bawaan: hari ini)")
         parser.add_argument("--xlsx", type=Path, help="simpan semua tabel ke berkas .xlsx")
         parser.add_argument("--pdf", type=Path, help="simpan laporan cetak ke berkas .pdf")
+        parser.add_argument("--trend", type=int, default=0, metavar="N", help="tren N bulan terakhir (bawaan: tidak)")
         parser.add_argument("--rebuild", action="store_true", help="susun ulang agregat cakupan dari data baris")
         add_format(parser)
 
@@ -53,10 +56,62 @@ class Command(LindungCommand):
         node = coverage_tree(
             on, region=options["region"], employer=options["employer"], unit=options["unit"], branch=options["branch"]
         )
+        ids = self._scope(options)
+        points = trend(on, options["trend"], ids) if options["trend"] > 0 else []
+        debts = overdue(on, ids)
         if options["format"] == "json":
-            print_json({"on": on} | node.as_dict())
+            print_json(
+                {"on": on}
+                | node.as_dict()
+                | {
+                    "trend": [
+                        {
+                            "month": f"{p.month:%Y-%m}",
+                            "workers": p.workers,
+                            "enrolled": p.enrolled,
+                            "coverage": float(p.coverage) if p.coverage is not None else None,
+                            "units_enrolled": p.units_enrolled,
+                        }
+                        for p in points
+                    ],
+                    "arrears": [
+                        {
+                            "code": d.code,
+                            "name": d.name,
+                            "invoices": d.invoices,
+                            "balance": d.balance,
+                            "by_age": d.buckets,
+                            "late_fee": d.late_fee,
+                        }
+                        for d in debts
+                    ],
+                }
+            )
         else:
             self._print(node, on)
+            self._print_more(points, debts)
+
+    def _scope(self, options: dict[str, Any]) -> list[int] | None:
+        if options["branch"]:
+            return scope_employer_ids(branch=options["branch"])
+        code = options["employer"] or options["region"]
+        if code is None:
+            return None
+        if options["employer"] or "." in code:
+            return list(Employer.objects.filter(region_id=code).values_list("id", flat=True))
+        return scope_employer_ids(region=code)
+
+    def _print_more(self, points: list[TrendPoint], debts: list[Overdue]) -> None:
+        if points:
+            self.stdout.write("Tren (akhir bulan):")
+            for p in points:
+                pct = "-" if p.coverage is None else f"{p.coverage}%".replace(".", ",")
+                self.stdout.write(f"  {p.month:%Y-%m}  {_n(p.enrolled):>9} / {_n(p.workers):>9}  {pct:>7}")
+        if debts:
+            self.stdout.write("Tunggakan iuran menurut umur:")
+            for d in debts:
+                ages = ", ".join(f"{label} {money(amount)}" for label, amount in d.buckets.items() if amount)
+                self.stdout.write(f"  {d.code:<8} {d.name}: {money(d.balance)} ({ages})")
 
     def _print(self, node: Node, on: object) -> None:
         rows = [node, *node.children]
