@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.db import transaction
@@ -157,7 +158,9 @@ def test_adding_a_membership_moves_every_level(tmp_path: Path) -> None:
 @pytest.mark.usefixtures("places")
 def test_kpj_numbers_and_rejections_move_integration_and_coverage(tmp_path: Path) -> None:
     path = write_csv(
-        tmp_path / "kpj.csv", [[SITI, "12345678901", "AKTIF"], [BUDI, "12345678902", "DITOLAK"]], ["NIK", "KPJ", "Status"]
+        tmp_path / "kpj.csv",
+        [[SITI, "12345678901", "AKTIF"], [BUDI, "12345678902", "DITOLAK"]],
+        ["NIK", "KPJ", "Status"],
     )
     import_kpj(path, "13.11", actor="test")
     counts = employer_counts(TODAY)[Employer.objects.get(region_id="13.11").pk]
@@ -237,3 +240,10 @@ def test_the_coverage_command_prints_node_and_children_as_json(workdir: Path) ->
     bad = lindung("coverage", "--region", "99", cwd=workdir)
     assert bad.returncode == 2 and "99" in bad.stderr
     assert lindung("coverage", "--unit", "DINKES", cwd=workdir).returncode == 2
+
+
+@pytest.mark.usefixtures("places")
+def test_a_view_takes_a_handful_of_queries_whatever_its_size(django_assert_max_num_queries: Any) -> None:
+    for where in ({}, {"region": "13"}, {"region": "13.11"}, {"branch": "KC-SLK"}):
+        with django_assert_max_num_queries(6):
+            coverage_tree(TODAY, **where)
