@@ -19,6 +19,7 @@ from lindung.coverage.models import Horizon, UnitEvent, UnitState
 from lindung.domain.coverage import MEASURES, PROGRAM_MEASURE, default_horizon, events, monthly_states, state_month
 from lindung.domain.periods import add_months, month_end
 from lindung.intake import bulk
+from lindung.registry.models import Employer
 from lindung.registry.signals import rows_changed
 
 Progress = bulk.Progress
@@ -100,8 +101,10 @@ def refresh(employer_ids: Sequence[int] | None = None, progress: Progress | None
         )
         changes = events(employments, memberships)
         states = monthly_states(changes, until)
-        bulk.insert_frame(UnitEvent._meta.db_table, changes, progress)
-        bulk.insert_frame(UnitState._meta.db_table, states, progress)
+        # Written in the order they are read (a month, or a run of days, across units), so that a month's
+        # states lie together on disk instead of one page per unit (bench/coverage.py: the national view).
+        bulk.insert_frame(UnitEvent._meta.db_table, changes.sort("day", "unit_id"), progress)
+        bulk.insert_frame(UnitState._meta.db_table, states.sort("month", "unit_id"), progress)
     return changes.height
 
 
@@ -164,6 +167,10 @@ def unit_measures(
         params: list[dt.date] = [day, day, day, day, day]
     else:
         first = state_month(day, horizon())
+        if employer_ids is None:
+            # Every employer by name: the (employer, month) and (employer, day) indexes then serve the nation
+            # too, where no filter meant a sequential scan of every unit's every month.
+            employer_ids = list(Employer.objects.values_list("id", flat=True))
         where = _in("employer_id", employer_ids)
         sql = _FROM_AGGREGATES.format(where=where)
         params = [first, first, day]

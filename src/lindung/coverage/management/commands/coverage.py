@@ -10,6 +10,8 @@ from django.utils import timezone
 from lindung.billing.services import money
 from lindung.cli import LindungCommand, add_format, print_json
 from lindung.coverage import aggregates
+from lindung.coverage.pdf import write_coverage_pdf
+from lindung.coverage.reports import write_coverage_xlsx
 from lindung.coverage.services import Node, Overdue, TrendPoint, coverage_tree, overdue, scope_employer_ids, trend
 from lindung.registry.models import Employer
 
@@ -58,6 +60,14 @@ class Command(LindungCommand):
         )
         ids = self._scope(options)
         points = trend(on, options["trend"], ids) if options["trend"] > 0 else []
+        if options["xlsx"] or options["pdf"]:
+            report_trend = points or trend(on, 12, ids)
+            if options["xlsx"]:
+                write_coverage_xlsx(options["xlsx"], node, on, report_trend)
+                self.stderr.write(f"Tabel cakupan disimpan ke {options['xlsx']}")
+            if options["pdf"]:
+                write_coverage_pdf(options["pdf"], node, on, report_trend)
+                self.stderr.write(f"Laporan cetak disimpan ke {options['pdf']}")
         debts = overdue(on, ids)
         if options["format"] == "json":
             print_json(
