@@ -18,11 +18,14 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $(STAMP)
 
+# The PDF reports embed Debian's DejaVu Sans: every target that installs lindung makes sure of the font.
 install: $(STAMP)
+	@scripts/ensure-system-packages.sh fonts
 
-# PostgreSQL server binaries for the test run (Debian's package); nothing else comes from apt.
+# Debian's packages for the test run: the DejaVu fonts and the PostgreSQL server binaries; nothing else
+# comes from apt.
 system-packages:
-	@scripts/ensure-postgres.sh
+	@scripts/ensure-system-packages.sh fonts postgresql
 
 run: export LINDUNG_DEBUG ?= 1
 run: install
