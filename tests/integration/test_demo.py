@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
+from typing import Any
 
 import polars as pl
 import pytest
@@ -234,3 +236,53 @@ def test_the_demo_bills_the_story_agreements_and_shows_arrears() -> None:
     counts = (Invoice.objects.count(), Payment.objects.count(), Membership.objects.count())
     demo()
     assert (Invoice.objects.count(), Payment.objects.count(), Membership.objects.count()) == counts
+
+
+def coverage_json(capsys: pytest.CaptureFixture[str], *args: str) -> dict[str, Any]:
+    capsys.readouterr()
+    call_command("coverage", *args, "--format", "json")
+    data: dict[str, Any] = json.loads(capsys.readouterr().out)
+    return data
+
+
+def test_the_demo_reproduces_the_storys_coverage_through_the_command(capsys: pytest.CaptureFixture[str]) -> None:
+    demo()
+    # seed 002, 4 October 2018: 7,431 non-ASN protected in Sulawesi Tenggara, eleven kab/kota with nobody.
+    sultra = coverage_json(capsys, "--region", "74", "--on", "2018-10-04")
+    assert sultra["enrolled"] == 7431
+    enrolled = {c["name"]: c["enrolled"] for c in sultra["children"] if c["enrolled"]}
+    assert enrolled == {
+        "Pemerintah Provinsi Sulawesi Tenggara": 977,
+        "Kota Kendari": 1135,
+        "Kabupaten Bombana": 1285,
+        "Kabupaten Konawe": 3301,
+        "Kabupaten Konawe Selatan": 202,
+        "Kabupaten Kolaka": 295,
+        "Kabupaten Kolaka Timur": 236,
+    }
+    nobody = {e["code"] for e in sultra["employers_without_enrolment"]}
+    expected = set(Region.objects.filter(parent_id="74", current=True).values_list("code", flat=True))
+    expected -= {kabkota("74", name) for name in enrolled if name.startswith(("Kota", "Kabupaten"))}
+    assert len(nobody) == 11 and nobody == expected
+    # seed 000, 15 July 2019: 11 of 34 OPD and 29 wali nagari had registered their workers in Solok Selatan.
+    solsel = coverage_json(capsys, "--region", kabkota("13", "Kabupaten Solok Selatan"), "--on", "2019-07-15")
+    assert solsel["units_by_group"]["opd"] == {"units": 34, "enrolled": 11}
+    assert solsel["units_by_group"]["desa"]["enrolled"] == 29
+    assert len(solsel["units_without_enrolment"]) == solsel["units"] - 40
+    # The numbers come from rows: a day earlier than any registration, nobody.
+    assert coverage_json(capsys, "--region", "74", "--on", "2017-11-30")["enrolled"] == 0
+    # seed 001: OKU Timur proposed about 4,000 non-ASN for the year; seed 003: 10.2% of Banjarnegara's workers.
+    oku = kabkota("16", "Kabupaten Ogan Komering Ulu Timur")
+    capsys.readouterr()
+    call_command("target", "show", "--employer", oku, "--year", "2023", "--format", "json")
+    targets = json.loads(capsys.readouterr().out)["targets"]
+    assert [(t["code"], t["target"]) for t in targets] == [(oku, 4000)]
+    assert 0 < targets[0]["enrolled"] <= workers_of(oku)
+    banjarnegara = kabkota("33", "Kabupaten Banjarnegara")
+    call_command("regional", "show", "--region", banjarnegara, "--period", "2022-10", "--format", "json")
+    periods = json.loads(capsys.readouterr().out)["periods"]
+    assert [(p["period"], p["coverage"]) for p in periods] == [("2022-10", 10.2)]
+    # Inpres 2/2021: the eleven kab/kota of Sulawesi Tenggara that did nothing come first for follow-up.
+    call_command("inpres", "--region", "74", "--on", "2026-11-23", "--format", "json")
+    inpres = json.loads(capsys.readouterr().out)
+    assert {p["code"] for p in inpres["follow_up"]} == nobody

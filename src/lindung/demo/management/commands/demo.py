@@ -7,6 +7,7 @@ from django.core.management.base import CommandParser
 
 from lindung.cli import LindungCommand, actor, add_format, print_json
 from lindung.demo.billing import run_billing_demo
+from lindung.demo.coverage import run_coverage_demo
 from lindung.demo.scenario import run_demo
 
 
@@ -24,9 +25,13 @@ class Command(LindungCommand):
         started = time.perf_counter()
         result = run_demo(actor())
         billing = run_billing_demo(actor())
+        coverage = run_coverage_demo(actor())
         seconds = time.perf_counter() - started
         if options["format"] == "json":
-            print_json(result.as_dict() | {"billing": billing.as_dict(), "seconds": round(seconds, 1)})
+            print_json(
+                result.as_dict()
+                | {"billing": billing.as_dict(), "coverage": coverage.as_dict(), "seconds": round(seconds, 1)}
+            )
             return
         width = max(len(e.name) for e in result.employers)
         for e in result.employers:
@@ -38,6 +43,11 @@ class Command(LindungCommand):
         self.stdout.write(
             f"Perjanjian: {billing.agreements} baru; {_n(billing.enrolled)} peserta didaftarkan; "
             f"{billing.invoices} tagihan dan {billing.payments} pembayaran baru."
+        )
+        self.stdout.write(
+            f"Cakupan: {_n(coverage.enrolled)} peserta dari pendaftaran 2018-2019, {coverage.targets} target, "
+            f"{coverage.regional} angka wilayah, {coverage.regulations} regulasi, {coverage.allocations} alokasi APBD, "
+            f"{_n(coverage.kpj)} KPJ baru."
         )
         created = [e for e in result.employers if e.created]
         if not result.changed:
