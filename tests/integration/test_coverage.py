@@ -96,9 +96,13 @@ def test_the_counts_of_a_pemda_its_units_and_the_lists_of_who_enrolled_nobody() 
     province = coverage_tree(TODAY, region="13")
     solok = next(c for c in province.children if c.code == "13.02")
     assert (solok.counts.workers, solok.counts.enrolled, solok.counts.coverage) == (1, 0, 0)
-    assert [(e.code, e.name) for e in province.employers_without_enrolment] == [
-        ("13.02", Employer.objects.get(region_id="13.02").name)
-    ]
+    assert (province.employers_without_enrolment[0].code, province.employers_without_enrolment[0].name) == (
+        "13.02",
+        Employer.objects.get(region_id="13.02").name,
+    )
+    # Every other Pemda of the province has not even sent a roster: they have enrolled nobody either.
+    pemda = {"13", *Region.objects.filter(parent_id="13", current=True).values_list("code", flat=True)}
+    assert {e.code for e in province.employers_without_enrolment} == pemda - {"13.11"}
     assert [(u.employer, u.code) for u in province.units_without_enrolment] == [("13.02", "DISDIK")]
     # Dewi's NIK says Tanah Datar (13.04); she counts in Kabupaten Solok, where she works.
     tanah_datar = next(c for c in province.children if c.code == "13.04")
@@ -245,5 +249,21 @@ def test_the_coverage_command_prints_node_and_children_as_json(workdir: Path) ->
 @pytest.mark.usefixtures("places")
 def test_a_view_takes_a_handful_of_queries_whatever_its_size(django_assert_max_num_queries: Any) -> None:
     for where in ({}, {"region": "13"}, {"region": "13.11"}, {"branch": "KC-SLK"}):
-        with django_assert_max_num_queries(6):
+        with django_assert_max_num_queries(8):
             coverage_tree(TODAY, **where)
+
+
+@pytest.mark.usefixtures("places")
+def test_a_membership_counts_only_while_its_employment_lasts(tmp_path: Path) -> None:
+    # A correction: Rina in fact left on 15 December 2023, before her membership began (1 January 2024).
+    roster(
+        tmp_path,
+        "13.11",
+        [[RINA, "Rina Marlina", "NGR-PT", "Perangkat Desa", "2000000", "2023-01-02", "2023-12-15"]],
+        name="rina.csv",
+    )
+    enrol("13.11", actor="test", on=TODAY)
+    for day in (dt.date(2023, 12, 15), dt.date(2023, 12, 16), dt.date(2024, 1, 1), dt.date(2024, 1, 31)):
+        tree = coverage_tree(day, region="13.11")
+        assert 0 <= tree.counts.enrolled <= tree.counts.workers, day
+        same_from_rows(day, region="13.11")

@@ -45,7 +45,8 @@ SELECT e.unit_id, e.employer_id, e.start_date, e.end_date
 FROM registry_employment e WHERE {where}
 """
 _MEMBERSHIPS = """
-SELECT e.unit_id, m.employer_id, m.valid_from,
+SELECT e.unit_id, m.employer_id,
+       CASE WHEN e.start_date > m.valid_from THEN e.start_date ELSE m.valid_from END AS valid_from,
        CASE WHEN e.end_date IS NOT NULL AND (m.valid_to IS NULL OR e.end_date < m.valid_to)
             THEN e.end_date ELSE m.valid_to END AS valid_to,
        CASE WHEN m.segment = 'bpu' THEN 1 ELSE 0 END AS bpu,
@@ -99,6 +100,8 @@ def refresh(employer_ids: Sequence[int] | None = None, progress: Progress | None
         memberships = bulk.query_frame(
             _MEMBERSHIPS.format(where=_in("m.employer_id", employer_ids)), [], _MEMBERSHIP_SCHEMA
         )
+        # A membership counts only while its employment lasts: one cut to nothing is left out.
+        memberships = memberships.filter(pl.col("valid_to").is_null() | (pl.col("valid_to") >= pl.col("valid_from")))
         changes = events(employments, memberships)
         states = monthly_states(changes, until)
         # Written in the order they are read (a month, or a run of days, across units), so that a month's
@@ -149,7 +152,7 @@ FROM (
     JOIN registry_employment e ON e.id = m.employment_id
     JOIN enrolment_agreement a ON a.id = m.agreement_id
     WHERE m.valid_from <= %s AND (m.valid_to IS NULL OR m.valid_to >= %s) AND m.status <> 'rejected'
-      AND (e.end_date IS NULL OR e.end_date >= %s)
+      AND e.start_date <= %s AND (e.end_date IS NULL OR e.end_date >= %s)
       AND {{where_m}}
     GROUP BY e.unit_id
 ) AS parts GROUP BY unit_id
@@ -164,7 +167,7 @@ def unit_measures(
     Units with nothing on that day are left out."""
     if from_rows:
         sql = _FROM_ROWS.format(where_e=_in("e.employer_id", employer_ids), where_m=_in("m.employer_id", employer_ids))
-        params: list[dt.date] = [day, day, day, day, day]
+        params: list[dt.date] = [day, day, day, day, day, day]
     else:
         first = state_month(day, horizon())
         if employer_ids is None:

@@ -2,7 +2,7 @@
 
 `UnitEvent` and `UnitState` are derived data (see `domain.coverage`): they are rebuilt from the roster and
 membership rows by `aggregates.refresh`, in the transaction that changed those rows, and can be rebuilt
-at any time with `lindung coverage refresh`. Nothing else is stored as a result.
+at any time with `lindung coverage --rebuild`. Nothing else is stored as a result.
 """
 
 from __future__ import annotations

@@ -143,6 +143,20 @@ def _under(code: str, employers: list[tuple[int, str, str]]) -> list[int]:
     return [pk for pk, region, _ in employers if region == code or region.startswith(code + ".")]
 
 
+def _within(code: str, regions: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    return [r for r in regions if r[0] == code or r[0].startswith(code + ".")]
+
+
+def _absent(node: Node, regions: list[tuple[str, str]], employers: list[tuple[int, str, str]]) -> Node:
+    """`node` with the Pemda of these regions that lindung does not know yet added to those with nobody
+    enrolled: a Pemda that has not even sent its roster has enrolled nobody."""
+    known = {code for _, code, _ in employers}
+    missing = tuple(EmployerRef(code, f"Pemerintah {name}") for code, name in regions if code not in known)
+    if not missing:
+        return node
+    return Node(**{**node.__dict__, "employers_without_enrolment": node.employers_without_enrolment + missing})
+
+
 def coverage_tree(
     on: dt.date,
     *,
@@ -164,8 +178,12 @@ def coverage_tree(
     if region is None:
         employers = _employers()
         scope = _load(on, employers, from_rows=from_rows, everyone=True)
-        provinces = [scope.group("provinsi", c, n, _under(c, employers)) for c, n in _regions(level=1)]
-        top = scope.group("nation", "", "Indonesia", [e[0] for e in employers])
+        pemda = [r for r in _regions(level__lte=2) if not r[0].startswith("31.")]  # DKI's kota are not Pemda
+        provinces = [
+            _absent(scope.group("provinsi", c, n, _under(c, employers)), _within(c, pemda), employers)
+            for c, n in _regions(level=1)
+        ]
+        top = _absent(scope.group("nation", "", "Indonesia", [e[0] for e in employers]), pemda, employers)
         return Node(**{**top.__dict__, "children": tuple(provinces)})
     place = Region.objects.filter(code=region).first()
     if place is None:
@@ -173,9 +191,13 @@ def coverage_tree(
     if place.level == Region.Level.PROVINSI:
         employers = [e for e in _employers() if e[1] == region or e[1].startswith(region + ".")]
         scope = _load(on, employers, from_rows=from_rows, everyone=False)
+        kabkota = [] if region == "31" else _regions(parent_id=region)  # DKI's kota are not Pemda
         children = [scope.employer_node(*e) for e in employers if e[1] == region]
-        children += [scope.group("kabkota", c, n, _under(c, employers)) for c, n in _regions(parent_id=region)]
+        children += [
+            _absent(scope.group("kabkota", c, n, _under(c, employers)), [(c, n)], employers) for c, n in kabkota
+        ]
         top = scope.group("provinsi", region, place.name, [e[0] for e in employers])
+        top = _absent(top, [(region, place.name), *kabkota], employers)
         return Node(**{**top.__dict__, "children": tuple(children)})
     if place.level == Region.Level.KABKOTA:
         return _employer_tree(on, region, None, from_rows, kind="kabkota", name=place.name)
@@ -222,8 +244,8 @@ def _branch_tree(on: dt.date, code: str, from_rows: bool) -> Node:
     territory = list(office.territory.order_by("code").values_list("code", "name"))
     employers = _employers({"region_id__in": [c for c, _ in territory]})
     scope = _load(on, employers, from_rows=from_rows, everyone=False)
-    children = [scope.group("kabkota", c, n, _under(c, employers)) for c, n in territory]
-    top = scope.group("branch", office.code, office.name, [e[0] for e in employers])
+    children = [_absent(scope.group("kabkota", c, n, _under(c, employers)), [(c, n)], employers) for c, n in territory]
+    top = _absent(scope.group("branch", office.code, office.name, [e[0] for e in employers]), territory, employers)
     return Node(**{**top.__dict__, "children": tuple(children)})
 
 

@@ -429,6 +429,7 @@ def import_kpj(path: Path, employer_code: str, *, actor: str) -> KpjResult:
         )
     latest = _latest_memberships(employer, frame["nik"].to_list())
     with transaction.atomic():
+        Employer.objects.select_for_update().filter(pk=employer.pk).first()  # one writer per Pemda
         cs = open_changeset(actor, f"kpj import {path.name} {employer.region_id}")
         now = timezone.now()
         for row in frame.iter_rows(named=True):

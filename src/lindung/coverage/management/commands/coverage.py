@@ -11,8 +11,10 @@ from lindung.billing.services import money
 from lindung.cli import LindungCommand, add_format, print_json
 from lindung.coverage import aggregates
 from lindung.coverage.pdf import write_coverage_pdf
-from lindung.coverage.reports import write_coverage_xlsx
+from lindung.coverage.reports import coverage_tables
 from lindung.coverage.services import Node, Overdue, TrendPoint, coverage_tree, overdue, scope_employer_ids, trend
+from lindung.coverage.tables import Column, Table, write_xlsx
+from lindung.domain.billing import AGEING_BUCKETS
 from lindung.registry.models import Employer
 
 
@@ -23,6 +25,23 @@ def _n(value: int) -> str:
 def _pct(node: Node) -> str:
     value = node.counts.coverage
     return "-" if value is None else f"{value}%".replace(".", ",")
+
+
+def _arrears_table(debts: list[Overdue], on: object) -> Table:
+    labels = [label for _, _, label in AGEING_BUCKETS]
+    return Table(
+        "Tunggakan",
+        [
+            Column("Kode", "text", 10),
+            Column("Pemda", "text", 40),
+            Column("Tagihan", "int", 9),
+            *[Column(label, "money", 16) for label in labels],
+            Column("Jumlah", "money", 16),
+            Column("Denda", "money", 14),
+        ],
+        [[d.code, d.name, d.invoices, *[d.buckets[x] for x in labels], d.balance, d.late_fee] for d in debts],
+        f"Tagihan lewat jatuh tempo yang belum lunas per {on}, menurut umur tunggakan (rupiah).",
+    )
 
 
 class Command(LindungCommand):
@@ -59,16 +78,17 @@ class Command(LindungCommand):
             on, region=options["region"], employer=options["employer"], unit=options["unit"], branch=options["branch"]
         )
         ids = self._scope(options)
-        points = trend(on, options["trend"], ids) if options["trend"] > 0 else []
+        whole = options["unit"] is None  # the trend and the arrears are the employer's, not a unit's
+        points = trend(on, options["trend"], ids) if options["trend"] > 0 and whole else []
+        debts = overdue(on, ids) if whole else []
         if options["xlsx"] or options["pdf"]:
-            report_trend = points or trend(on, 12, ids)
+            report_trend = points or (trend(on, 12, ids) if whole else None)
             if options["xlsx"]:
-                write_coverage_xlsx(options["xlsx"], node, on, report_trend)
+                write_xlsx(options["xlsx"], [*coverage_tables(node, on, report_trend), _arrears_table(debts, on)])
                 self.stderr.write(f"Tabel cakupan disimpan ke {options['xlsx']}")
             if options["pdf"]:
                 write_coverage_pdf(options["pdf"], node, on, report_trend)
                 self.stderr.write(f"Laporan cetak disimpan ke {options['pdf']}")
-        debts = overdue(on, ids)
         if options["format"] == "json":
             print_json(
                 {"on": on}

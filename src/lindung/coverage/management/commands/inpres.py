@@ -20,6 +20,7 @@ from lindung.coverage.compliance import (
 from lindung.coverage.tables import Column, Table, write_xlsx
 from lindung.domain.compliance import PILLAR_LABELS, PILLARS, Weights
 from lindung.domain.coverage import percent
+from lindung.domain.parsing import one_rupiah
 from lindung.enrolment.models import Agreement
 
 
@@ -164,11 +165,13 @@ class Command(LindungCommand):
                 f"{regulation.get_kind_display()} {regulation.number} tanggal {regulation.issued_on}",
             )
         elif options["action"] == "allocation":
-            text = options["amount"].replace(".", "").replace(",", "").removeprefix("Rp").strip()
-            if not text.isdigit():
-                self.usage_error(f"--amount {options['amount']!r} harus rupiah tanpa desimal, mis. 1250000000")
+            amount, sen = one_rupiah(options["amount"])
+            if amount is None or sen:
+                self.usage_error(
+                    f"--amount {options['amount']!r} harus rupiah utuh, mis. 1250000000 atau Rp1.250.000.000"
+                )
             allocation, written = add_allocation(
-                options["employer"], options["year"], int(text), basis=options["basis"], actor=actor()
+                options["employer"], options["year"], amount, basis=options["basis"], actor=actor()
             )
             self._recorded(
                 options,
