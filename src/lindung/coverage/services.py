@@ -87,6 +87,13 @@ class _Scope:
     units: dict[int, list[tuple[int, str, str, str]]] = field(default_factory=dict)  # employer pk -> units
     per_unit: dict[int, Counts] = field(default_factory=dict)
     per_employer: dict[int, Counts] = field(default_factory=dict)
+    nodes: dict[int, Node] = field(default_factory=dict)
+
+    def _node_of(self, employer: tuple[int, str, str]) -> Node:
+        """Each employer's node once, however many groups it belongs to."""
+        if employer[0] not in self.nodes:
+            self.nodes[employer[0]] = self.employer_node(*employer)
+        return self.nodes[employer[0]]
 
     def employer_node(self, pk: int, code: str, name: str, kind: str = "pemda") -> Node:
         counts = self.per_employer[pk]
@@ -99,8 +106,8 @@ class _Scope:
         return Node(kind, code, name, counts, without, nobody)
 
     def group(self, kind: str, code: str, name: str, pks: Iterable[int]) -> Node:
-        members = [e for e in self.employers if e[0] in set(pks)]
-        nodes = [self.employer_node(*e) for e in members]
+        wanted = set(pks)
+        nodes = [self._node_of(e) for e in self.employers if e[0] in wanted]
         return Node(
             kind,
             code,
