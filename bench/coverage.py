@@ -198,6 +198,7 @@ def phase_setup(args: argparse.Namespace) -> dict[str, Any]:
         "memberships by status": dict(members.get_column("status").value_counts().sort("status").rows()),
         "bpu memberships": members.filter(pl.col("segment") == "bpu").height,
         "with kpj": members.filter(pl.col("kpj").is_not_null()).height,
+        "begin after the employment ended": members.filter(pl.col("valid_from") > pl.col("end_date")).height,
         "largest pemda": max((p.workers, p.code) for p in plan),
         "smallest pemda": min((p.workers, p.code) for p in plan),
     }
@@ -493,7 +494,8 @@ def run_all(url: str, workdir: Path, args: argparse.Namespace) -> dict[str, Any]
     say(f"[setup] {c['employers']} Pemda, {c['units']:,} units {c['units by kind']} ({c['units nobody on roster']} "
         f"with nobody), {c['workers']:,} workers and employments ({c['ended']:,} ended, "
         f"{c['started before history']:,} started before the 24 months), {c['memberships']:,} memberships "
-        f"{c['memberships by status']} ({c['bpu memberships']:,} BPU, {c['with kpj']:,} with KPJ); "
+        f"{c['memberships by status']} ({c['bpu memberships']:,} BPU, {c['with kpj']:,} with KPJ, "
+        f"{c['begin after the employment ended']:,} beginning after their employment ended); "
         f"{len(c['pemda without agreement'])} Pemda without an agreement {c['pemda without agreement']}; "
         f"largest Pemda {c['largest pemda']}, smallest {c['smallest pemda']}")
     generation = sum(v for k, v in r["seconds"].items() if k != "migrate, regions")

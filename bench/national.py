@@ -15,9 +15,10 @@ numbers, so the same `--workers` gives the same rows with the same polars versio
   ten, 3% are sponsored vulnerable workers (pekerja rentan).
 - Memberships: every Pemda but about one in forty has an agreement (PPU; programs JKK,JKM or with JHT, or
   with JHT and JP; in force from 6 to 41 months before the reference day) and, where it sponsors vulnerable
-  workers, a BPU agreement (JKK,JKM). 88% of the employments have a membership, from the later of the start and
-  the agreement (a fifth of them up to two months late), to the end of the month the employment ended; 3%
-  rejected, 60% with a KPJ number.
+  workers, a BPU agreement (JKK,JKM). 88% of the employments active while it was in force have a membership,
+  as enrol() writes them: from the later of the start and the agreement (a fifth of them up to two months
+  late), to the end of the month the employment ended; a few late ones begin after their employment ended
+  (see `rows`); 3% rejected, 60% with a KPJ number.
 """
 
 from __future__ import annotations
@@ -277,29 +278,33 @@ def rows(pemda: Sequence[Pemda], employer_ids: dict[str, int], unit_frame: pl.Da
     valid_from = pl.max_horizontal("start_date", "effective") + pl.when(h(11) % 100 < 20).then(
         _days(h(12) % 61)
     ).otherwise(_days(pl.lit(0)))
-    valid_to = pl.col("end_date").dt.month_end()
-    # as enrol() writes them: only employments active on a day the agreement was in force, from a day the
-    # employment was active, to the end of the month it ended
+    # As enrol() writes them: only employments active on a day the agreement was in force, from a day the
+    # employment was active, to the end of the month it ended. One in twenty of the late ones whose employment
+    # then ended before they began keeps its start (the end was recorded after the enrolment): enrol() ends
+    # those at the later of that month's end and their start.
     ended, active_then = pl.col("end_date"), pl.col("end_date") >= pl.col("effective")
     member = pl.col("enrolled") & (h(13) % 100 < 88) & (ended.is_null() | active_then)
+    after_end = ended.is_not_null() & (valid_from > ended) & (h(17) % 20 == 0)
     rejected = h(14) % 100 < 3
     kpj = ~rejected & (h(15) % 100 < 60)
     frame = frame.with_columns(
         member.alias("member"),
-        valid_to.alias("valid_to"),
-        pl.when(ended.is_not_null()).then(pl.min_horizontal(valid_from, ended)).otherwise(valid_from)
+        pl.when(ended.is_null() | after_end).then(valid_from).otherwise(pl.min_horizontal(valid_from, ended))
         .alias("valid_from"),
+        pl.when(after_end).then(pl.max_horizontal(ended.dt.month_end(), valid_from)).otherwise(ended.dt.month_end())
+        .alias("valid_to"),
         pl.when(kpj).then(pl.lit("2") + (h(16) % 10_000_000_000).cast(pl.String).str.zfill(10)).alias("kpj"),
+        pl.when(pl.col("bpu")).then(pl.lit("bpu")).otherwise(pl.lit("ppu")).alias("segment"),
+        pl.when(pl.col("bpu")).then(pl.col("bpu_agreement")).otherwise(pl.col("ppu_agreement")).alias("agreement_id"),
+    ).with_columns(
         pl.when(rejected)
         .then(pl.lit("rejected"))
-        .when(valid_to < pl.lit(reference))
+        .when(pl.col("valid_to") < pl.lit(reference))
         .then(pl.lit("ended"))
         .when(kpj)
         .then(pl.lit("active"))
         .otherwise(pl.lit("registered"))
         .alias("status"),
-        pl.when(pl.col("bpu")).then(pl.lit("bpu")).otherwise(pl.lit("ppu")).alias("segment"),
-        pl.when(pl.col("bpu")).then(pl.col("bpu_agreement")).otherwise(pl.col("ppu_agreement")).alias("agreement_id"),
     )
     return frame.select(
         "employer_id", "unit_id", "nik", names().alias("name"), "birth_date", "sex", "start_date", "end_date",

@@ -104,8 +104,8 @@ def refresh(employer_ids: Sequence[int] | None = None, progress: Progress | None
         memberships = memberships.filter(pl.col("valid_to").is_null() | (pl.col("valid_to") >= pl.col("valid_from")))
         changes = events(employments, memberships)
         states = monthly_states(changes, until)
-        # Written in the order they are read (a month, or a run of days, across units), so that a month's
-        # states lie together on disk instead of one page per unit (bench/coverage.py: the national view).
+        # Written in the order they are read (a month, or a run of days, across units), so that one month's
+        # states lie on a few hundred pages, not on one page per unit (bench/coverage.py: the national view).
         bulk.insert_frame(UnitEvent._meta.db_table, changes.sort("day", "unit_id"), progress)
         bulk.insert_frame(UnitState._meta.db_table, states.sort("month", "unit_id"), progress)
     return changes.height
