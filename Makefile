@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SHARED := $(abspath ../shared)
 HISTORY := $(SHARED)/data/regions/kode_wilayah_historis.csv
+BOUNDARIES := $(wildcard $(SHARED)/data/regions/provinsi.geojson $(SHARED)/data/regions/kabkota.geojson)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -30,6 +31,7 @@ system-packages:
 run: export LINDUNG_DEBUG ?= 1
 run: install
 	$(BIN)/lindung init $(if $(wildcard $(HISTORY)),--history $(HISTORY))
+	$(foreach f,$(BOUNDARIES),$(BIN)/lindung regions boundaries $(f) &&) true
 	$(BIN)/lindung demo
 	$(BIN)/lindung serve --host $(HOST) --port $(PORT)
 

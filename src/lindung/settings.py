@@ -3,6 +3,9 @@
 LINDUNG_DATABASE_URL  default: sqlite:///<working directory>/lindung.sqlite3
 LINDUNG_SECRET_KEY    required when LINDUNG_DEBUG is off
 LINDUNG_DEBUG         1/true/yes/on or 0/false/no/off (default off)
+LINDUNG_HTTPS         cookies only over HTTPS (default: on unless LINDUNG_DEBUG); turn off only behind no TLS at all
+LINDUNG_DATA_DIR      uploaded rosters, error workbooks and the cache (default: lindung-data in the working directory)
+LINDUNG_ALLOWED_HOSTS comma-separated host names (default 127.0.0.1,localhost)
 """
 
 from __future__ import annotations
@@ -56,6 +59,8 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     _db["CONN_MAX_AGE"] = 0
 DATABASES = {"default": _db}
 
+DATA_DIR = Path(os.environ.get("LINDUNG_DATA_DIR") or Path.cwd() / "lindung-data")
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -63,18 +68,24 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "lindung.regions",
     "lindung.registry",
     "lindung.intake",
     "lindung.enrolment",
     "lindung.billing",
     "lindung.coverage",
+    "lindung.accounts",
     "lindung.demo",
+    "lindung.api",
     "lindung.web",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # static files under gunicorn, without a separate server
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -82,6 +93,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "lindung.web.middleware.SecurityHeaders",
+    "lindung.web.middleware.LindungErrors",
 ]
 
 ROOT_URLCONF = "lindung.urls"
@@ -95,6 +109,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "lindung.web.context.scope",
             ],
         },
     },
@@ -111,10 +127,56 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path.cwd() / "staticfiles"
+WHITENOISE_USE_FINDERS = True  # serve straight from the installed packages; `collectstatic` is optional
 
+LOCALE_PATHS = [BASE_DIR / "locale"]
+
+# Security. Cookies travel only over HTTPS unless LINDUNG_HTTPS=0 (the tests' plain-HTTP live server).
+HTTPS = _flag("LINDUNG_HTTPS", not DEBUG)
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = 8 * 60 * 60  # one working day
 CSRF_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+if HTTPS:
+    SECURE_HSTS_SECONDS = 31536000
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# No inline script or style anywhere: htmx and the pages' own script come from /static/.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",  # reads hashes made before argon2
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+
+# Background jobs (large roster imports) run in `lindung db_worker`, which `lindung serve` starts beside the web.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Job progress is written outside the import's transaction, so it goes to a file cache every process reads.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(DATA_DIR / "cache"),
+    }
+}
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 60 * 1024 * 1024
+NINJA_PAGINATION_PER_PAGE = 50
+NINJA_PAGINATION_MAX_LIMIT = 500
 
 # Personal data (NIK, phone, birth date) must never reach a log: log records carry no row values.
 LOGGING: dict[str, Any] = {

@@ -1,5 +1,15 @@
-from django.urls import path
+"""Every page of the web application. Each area's module lists its own paths; each view names the action
+it needs (`lindung.web.access.needs`), and the permission grid test walks this list."""
 
-from lindung.web import views
+from django.urls import include, path
 
-urlpatterns = [path("", views.home, name="home")]
+from lindung.web.views import auth, billing, dashboard, imports, roster, users
+
+urlpatterns = [
+    path("", include(dashboard)),
+    path("", include(auth)),
+    path("", include(roster)),
+    path("", include(imports)),
+    path("", include(billing)),
+    path("", include(users)),
+]

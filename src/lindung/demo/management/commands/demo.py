@@ -9,6 +9,7 @@ from lindung.cli import LindungCommand, actor, add_format, print_json
 from lindung.demo.billing import run_billing_demo
 from lindung.demo.coverage import run_coverage_demo
 from lindung.demo.scenario import run_demo
+from lindung.demo.users import DEMO_PASSWORD, DEMO_USERS, run_users_demo
 
 
 def _n(value: int) -> str:
@@ -26,11 +27,17 @@ class Command(LindungCommand):
         result = run_demo(actor())
         billing = run_billing_demo(actor())
         coverage = run_coverage_demo(actor())
+        users = run_users_demo(actor())
         seconds = time.perf_counter() - started
         if options["format"] == "json":
             print_json(
                 result.as_dict()
-                | {"billing": billing.as_dict(), "coverage": coverage.as_dict(), "seconds": round(seconds, 1)}
+                | {
+                    "billing": billing.as_dict(),
+                    "coverage": coverage.as_dict(),
+                    "users": users,
+                    "seconds": round(seconds, 1),
+                }
             )
             return
         width = max(len(e.name) for e in result.employers)
@@ -48,6 +55,10 @@ class Command(LindungCommand):
             f"Cakupan: {_n(coverage.enrolled)} peserta dari pendaftaran 2018-2019, {coverage.targets} target, "
             f"{coverage.regional} angka wilayah, {coverage.regulations} regulasi, {coverage.allocations} alokasi APBD, "
             f"{_n(coverage.kpj)} KPJ baru."
+        )
+        logins = ", ".join(u.username for u in DEMO_USERS)
+        self.stdout.write(
+            f"Akun demo ({users} baru): {logins}; kata sandi {DEMO_PASSWORD} (hanya untuk demo, lihat README)."
         )
         created = [e for e in result.employers if e.created]
         if not result.changed:

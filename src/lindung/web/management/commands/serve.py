@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import subprocess
+import sys
 from typing import Any
 
 from django.core.management import call_command
@@ -7,11 +9,26 @@ from django.core.management.base import BaseCommand, CommandParser
 
 
 class Command(BaseCommand):
-    help = "Menjalankan aplikasi web (server pengembangan Django; lihat README untuk produksi)."
+    help = (
+        "Menjalankan aplikasi web beserta pekerja latar (impor besar). Server pengembangan Django; "
+        "untuk produksi lihat README (gunicorn dan `lindung db_worker`)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--no-worker", action="store_true", help="jangan jalankan pekerja latar")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        call_command("runserver", f"{options['host']}:{options['port']}", use_reloader=False)
+        worker = None
+        if not options["no_worker"]:
+            # Large roster imports are queued as background jobs; this worker runs them while the site serves.
+            worker = subprocess.Popen(
+                [sys.executable, "-m", "lindung", "db_worker", "--interval", "1", "--no-reload", "--no-startup-delay"]
+            )
+        try:
+            call_command("runserver", f"{options['host']}:{options['port']}", use_reloader=False)
+        finally:
+            if worker is not None:
+                worker.terminate()
+                worker.wait(timeout=10)

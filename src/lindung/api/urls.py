@@ -1,0 +1,2 @@
+
+urlpatterns: list = []  # placeholder until the API lands (same session)

@@ -1,0 +1,63 @@
+"""Response headers every page carries, and the mapping of lindung's errors to HTTP answers."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from lindung.domain.errors import Conflict, LindungError, NotFound, PermissionDenied, ValidationFailed
+
+log = logging.getLogger("lindung.access")
+
+
+class SecurityHeaders:
+    """The Content-Security-Policy (no inline scripts or styles) on every answer."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
+        response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        return response
+
+
+_STATUS: list[tuple[type[LindungError], int, str]] = [
+    (NotFound, 404, "Tidak ditemukan"),
+    (PermissionDenied, 403, "Tidak diizinkan"),
+    (ValidationFailed, 400, "Masukan belum benar"),
+    (Conflict, 409, "Bertentangan dengan data yang ada"),
+    (LindungError, 400, "Permintaan ditolak"),
+]
+
+
+def error_page(request: HttpRequest, exc: LindungError) -> HttpResponse:
+    status, title = next((s, t) for kind, s, t in _STATUS if isinstance(exc, kind))
+    if status in (403, 404):
+        user = getattr(request, "user", None)
+        log.warning("%s %s for user=%s", status, request.path, getattr(user, "pk", None))
+    issues = exc.issues if isinstance(exc, ValidationFailed) else []
+    template = "web/_error.html" if getattr(request, "htmx", False) else "web/error.html"
+    context = {"status": status, "title": title, "message": str(exc), "issues": issues}
+    return render(request, template, context, status=status)
+
+
+class LindungErrors:
+    """A view that raises NotFound, PermissionDenied, ValidationFailed or Conflict gets a page (or, for
+    htmx, a fragment) with the message in Bahasa Indonesia and the right status. The API maps them itself."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exc: Exception) -> HttpResponse | None:
+        if isinstance(exc, LindungError) and not request.path.startswith("/api/"):
+            return error_page(request, exc)
+        return None

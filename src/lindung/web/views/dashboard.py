@@ -1,0 +1,16 @@
+"""Placeholder until this area's pages land (same session)."""
+
+from django.urls import path
+
+from lindung.domain.errors import NotFound
+
+
+def _todo(request, *a, **k):  # type: ignore[no-untyped-def]
+    raise NotFound("belum ada")
+
+
+urlpatterns = [
+    path("", _todo, name="home"),
+    path("targets-todo/", _todo, name="targets"),
+    path("compliance-todo/", _todo, name="compliance"),
+]
