@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("LINDUNG_ALLOW_DEV_KEY", "1")
 
@@ -22,3 +23,14 @@ def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequ
         load_regions()
         if HISTORY.is_file():
             load_history(HISTORY)
+
+
+@pytest.fixture(autouse=True)
+def _own_data_dir(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Each test gets its own data directory (uploads, error workbooks) and an empty file cache, so no test
+    reads what another test, or an earlier run, left behind."""
+    data = tmp_path_factory.mktemp("data")
+    settings.DATA_DIR = data
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(data / "cache")}
+    }

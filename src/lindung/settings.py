@@ -126,8 +126,10 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = Path.cwd() / "staticfiles"
-WHITENOISE_USE_FINDERS = True  # serve straight from the installed packages; `collectstatic` is optional
+# Static files are served by WhiteNoise straight from the installed packages (no `collectstatic` step);
+# a deployer who runs `collectstatic` sets LINDUNG_STATIC_ROOT.
+STATIC_ROOT = os.environ.get("LINDUNG_STATIC_ROOT") or None
+WHITENOISE_USE_FINDERS = True
 
 LOCALE_PATHS = [BASE_DIR / "locale"]
 
