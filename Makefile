@@ -23,10 +23,10 @@ $(STAMP): pyproject.toml requirements.lock
 install: $(STAMP)
 	@scripts/ensure-system-packages.sh fonts
 
-# Debian's packages for the test run: the DejaVu fonts and the PostgreSQL server binaries; nothing else
-# comes from apt.
+# Debian's packages for the test run: the DejaVu fonts, the PostgreSQL server binaries and Chromium for the
+# browser tests; nothing else comes from apt.
 system-packages:
-	@scripts/ensure-system-packages.sh fonts postgresql
+	@scripts/ensure-system-packages.sh fonts postgresql chromium
 
 run: export LINDUNG_DEBUG ?= 1
 run: install
@@ -41,7 +41,7 @@ lint: install
 	$(BIN)/lint-imports
 	$(BIN)/lindung makemigrations --check --dry-run  # models and migrations agree
 
-test-sqlite: install
+test-sqlite: install system-packages
 	$(BIN)/pytest
 
 test-postgres: install system-packages
