@@ -1,0 +1,125 @@
+"""Browser tests: Debian's Chromium, driven by Playwright, against a real `lindung serve` process.
+
+The server runs as `make run` runs it (the web application and its background worker) on a database of its
+own, filled by `lindung init`, the map boundaries and `lindung demo`; the tests log in with the demo logins
+of the README. Screenshots go to out/screenshots/, or to $LINDUNG_SCREENSHOTS (`make screenshots` refreshes
+docs/screenshots/)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+
+from lindung.demo.users import DEMO_PASSWORD
+from tests.conftest import SHARED
+from tests.integration.test_cli import database_url, lindung  # noqa: F401  (a database of their own)
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = Path(os.environ.get("LINDUNG_SCREENSHOTS") or ROOT / "out" / "screenshots")
+CHROMIUM = "/usr/bin/chromium"
+# As root Chromium needs --no-sandbox; the machine's closed network needs background networking off.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PHONE = {"width": 360, "height": 740}
+DESKTOP = {"width": 1280, "height": 860}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory, database_url: str) -> Iterator[str]:  # noqa: F811
+    """The demo served on loopback by `lindung serve`; yields its base URL."""
+    cwd = tmp_path_factory.mktemp("site")
+    (cwd / ".database_url").write_text(database_url)
+    for args in [
+        ("init",),
+        ("regions", "boundaries", str(SHARED / "data" / "regions" / "provinsi.geojson")),
+        ("regions", "boundaries", str(SHARED / "data" / "regions" / "kabkota.geojson")),
+        ("demo",),
+    ]:
+        done = lindung(*args, cwd=cwd)
+        assert done.returncode == 0, done.stderr
+    port = _free_port()
+    env = dict(
+        os.environ,
+        LINDUNG_ALLOW_DEV_KEY="1",
+        LINDUNG_DATABASE_URL=database_url,
+        LINDUNG_HTTPS="0",  # plain HTTP on loopback: cookies may not be Secure-only here
+        LINDUNG_DATA_DIR=str(cwd / "data"),
+    )
+    log = (cwd / "serve.log").open("w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "lindung", "serve", "--port", str(port)], cwd=cwd, env=env, stdout=log, stderr=log
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"{base}/masuk/", timeout=2)
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise AssertionError((cwd / "serve.log").read_text()) from None
+                time.sleep(0.3)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def open_as(browser: Browser, site: str) -> Iterator[object]:
+    """`open_as(username, phone=False)` gives a logged-in page of a fresh browser context."""
+    contexts: list[BrowserContext] = []
+
+    def login(username: str, phone: bool = False) -> Page:
+        context = browser.new_context(base_url=site, viewport=PHONE if phone else DESKTOP, locale="id-ID")
+        contexts.append(context)
+        page = context.new_page()
+        page.goto("/masuk/")
+        page.get_by_label("Nama pengguna").fill(username)
+        page.get_by_label("Kata sandi").fill(DEMO_PASSWORD)
+        page.get_by_role("button", name="Masuk").click()
+        page.wait_for_url(lambda url: "/masuk/" not in url)
+        return page
+
+    yield login
+    for context in contexts:
+        context.close()
+
+
+def screenshot(page: Page, name: str, full_page: bool = True) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=full_page)
+    return path
