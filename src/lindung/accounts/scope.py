@@ -184,7 +184,7 @@ def scope_of(user: AbstractBaseUser | AnonymousUser | None) -> Scope:
             unit_code=a.unit.code,
         )
     if a.role == Role.ADMIN and a.employer is not None:
-        return Scope(uid, a.role, frozenset({a.employer_id}), employer_code=a.employer.region_id)
+        return Scope(uid, a.role, frozenset({a.employer.pk}), employer_code=a.employer.region_id)
     if a.role == Role.BRANCH and a.branch is not None:
         ids = Employer.objects.filter(region__in=a.branch.territory.all()).values_list("id", flat=True)
         return Scope(uid, a.role, frozenset(ids), branch_code=a.branch.code)

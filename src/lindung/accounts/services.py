@@ -72,6 +72,8 @@ def user_for_token(secret: str) -> User | None:
 
 
 def revoke_token(scope: Scope, token_id: int) -> None:
+    if scope.user_id is None:
+        raise NotFound("Token tidak ditemukan")
     updated = ApiToken.objects.filter(pk=token_id, user_id=scope.user_id, revoked_at=None).update(
         revoked_at=timezone.now()
     )

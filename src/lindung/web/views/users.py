@@ -77,7 +77,7 @@ def tokens(request: HttpRequest, scope: Scope) -> HttpResponse:
     if request.method == "POST":
         name = request.POST.get("name", "").strip() or _("integrasi")
         secret = services.create_token(request.user, name).secret  # type: ignore[arg-type]
-    rows = ApiToken.objects.filter(user_id=scope.user_id).order_by("-created_at")
+    rows = ApiToken.objects.filter(user=request.user.pk).order_by("-created_at")
     return render(request, "web/users/tokens.html", {"tokens": rows, "secret": secret})
 
 
