@@ -1,11 +1,17 @@
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
+from types import FrameType
 from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
 
 
 class Command(BaseCommand):
@@ -21,6 +27,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         worker = None
+        # SIGTERM (a service manager, a test) must stop the worker too: turn it into the same exit as Ctrl-C.
+        signal.signal(signal.SIGTERM, _interrupt)
         if not options["no_worker"]:
             # Large roster imports are queued as background jobs; this worker runs them while the site serves.
             worker = subprocess.Popen(
@@ -28,6 +36,8 @@ class Command(BaseCommand):
             )
         try:
             call_command("runserver", f"{options['host']}:{options['port']}", use_reloader=False)
+        except KeyboardInterrupt:
+            pass
         finally:
             if worker is not None:
                 worker.terminate()
