@@ -1,14 +1,196 @@
-"""Placeholder until this area's pages land (same session)."""
+"""The roster import wizard: upload, check (in the request or in the background with a live progress bar),
+preview every problem by row and column, download the error workbook, and commit."""
 
-from django.urls import path
+from __future__ import annotations
 
-from lindung.domain.errors import NotFound
+import re
+import tempfile
+import uuid
+from pathlib import Path
+from typing import cast
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh
+
+from lindung.accounts.scope import Scope
+from lindung.domain.errors import NotFound, ValidationFailed
+from lindung.domain.messages import Lang
+from lindung.intake import jobs
+from lindung.intake.models import ImportJob
+from lindung.intake.workbooks import write_template
+from lindung.registry.models import Employer, WorkUnit
+from lindung.web.access import is_htmx, needs
+from lindung.web.roster_query import dots
+
+STAGES = {
+    "baca": gettext_lazy("Membaca berkas"),
+    "periksa": gettext_lazy("Memeriksa baris"),
+    "tulis": gettext_lazy("Menyimpan ke daftar pekerja"),
+}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SHOWN = 1000  # rows of the "not in file" list shown on the page
 
 
-def _todo(request, *a, **k):  # type: ignore[no-untyped-def]
-    raise NotFound("belum ada")
+def _lang() -> Lang:
+    return "en" if (get_language() or "").startswith("en") else "id"
+
+
+def _target(request: HttpRequest, scope: Scope) -> tuple[Employer, WorkUnit | None]:
+    """Where the upload goes: a clerk's own unit; an admin's Pemda (and a unit if chosen); a Pemda chosen
+    by a user whose scope holds several."""
+    employers = scope.employers()
+    if scope.unit_id is not None:
+        own = scope.get(WorkUnit.objects.select_related("employer"), pk=scope.unit_id)
+        return own.employer, own
+    chosen = request.POST.get("employer", "")
+    if chosen:
+        employer = scope.get(employers, region_id=chosen)
+    else:
+        found = list(employers[:2])
+        if len(found) != 1:
+            raise ValidationFailed(_("Pilih Pemda tujuan impor."))
+        employer = found[0]
+    unit_code = request.POST.get("unit", "").strip()
+    if not unit_code:
+        return employer, None
+    unit = WorkUnit.objects.filter(employer=employer, code=unit_code).first()
+    if unit is None:
+        raise ValidationFailed(
+            _("Unit %(code)s tidak terdaftar pada %(employer)s.") % {"code": unit_code, "employer": employer.name}
+        )
+    return employer, unit
+
+
+def _recent(scope: Scope) -> list[tuple[ImportJob, str]]:
+    """The scope's latest jobs, each with its row count written with dots."""
+    latest = scope.restrict(ImportJob.objects.select_related("employer", "unit", "created_by"))
+    return [(j, dots(j.rows)) for j in latest.order_by("-created_at")[:20]]
+
+
+@needs("roster.edit")
+def import_start(request: HttpRequest, scope: Scope) -> HttpResponse:
+    error = ""
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        try:
+            if upload is None:
+                raise ValidationFailed(_("Pilih berkas .csv atau .xlsx untuk diunggah."))
+            employer, unit = _target(request, scope)
+            user_id = cast(int, request.user.pk)  # `needs` let only a signed-in user through
+            job = jobs.start_job(upload.chunks(), upload.name or "", upload.size or 0, employer, unit, user_id)
+        except (ValidationFailed, NotFound) as exc:
+            error = str(exc)
+        else:
+            jobs.submit(job, "dry", request.user.get_username(), _lang())
+            return redirect("import_job", job_id=job.pk)
+    employers = list(scope.employers()) if scope.unit_id is None else []
+    context = {
+        "error": error,
+        "employers": employers if len(employers) > 1 else [],
+        "units": list(scope.units()) if scope.unit_id is None and len(employers) == 1 else [],
+        "unit_code": scope.unit_code,
+        "jobs": _recent(scope),
+        "inline_kb": jobs.INLINE_LIMIT // 1024,
+    }
+    return render(request, "web/imports/start.html", context, status=400 if error else 200)
+
+
+def _job(scope: Scope, job_id: uuid.UUID) -> ImportJob:
+    return scope.get(ImportJob.objects.select_related("employer", "unit", "created_by"), pk=job_id)
+
+
+def _progress(job: ImportJob) -> dict[str, object]:
+    progress = jobs.read_progress(job)
+    return {
+        "job": job,
+        "running": job.status in jobs.RUNNING,
+        "progress": progress,
+        "stage": STAGES.get(progress.stage, progress.stage) if progress else "",
+        "done": dots(progress.done) if progress else "",
+        "total": dots(progress.total) if progress else "",
+    }
+
+
+@needs("roster.edit")
+def import_job(request: HttpRequest, scope: Scope, job_id: uuid.UUID) -> HttpResponse:
+    job = _job(scope, job_id)
+    missing = jobs.not_in_file(job)
+    figures = [
+        (_("baris"), job.rows),
+        (_("baru"), job.new),
+        (_("berubah"), job.changed),
+        (_("tetap"), job.unchanged),
+        (_("ditolak"), job.rejected),
+        (_("dengan peringatan"), job.warned),
+    ]
+    context = _progress(job) | {
+        "figures": [(label, dots(n)) for label, n in figures],
+        "more_issues": dots(job.issue_count - len(job.issues)) if job.issue_count > len(job.issues) else "",
+        "errors_ready": job.issue_count > 0 and jobs.errors_path(job).is_file(),
+        "not_in_file": missing[:SHOWN],
+        "not_in_file_count": dots(len(missing)),
+        "more_missing": dots(len(missing) - SHOWN) if len(missing) > SHOWN else "",
+    }
+    return render(request, "web/imports/job.html", context)
+
+
+@needs("roster.edit")
+def import_status(request: HttpRequest, scope: Scope, job_id: uuid.UUID) -> HttpResponse:
+    """The progress fragment htmx polls; once the job is done the page reloads to show the outcome."""
+    job = _job(scope, job_id)
+    if job.status not in jobs.RUNNING and is_htmx(request):
+        return HttpResponseClientRefresh()
+    return render(request, "web/imports/_progress.html", _progress(job))
+
+
+@needs("roster.edit")
+@require_POST
+def import_commit(request: HttpRequest, scope: Scope, job_id: uuid.UUID) -> HttpResponse:
+    job = _job(scope, job_id)
+    mode = request.POST.get("mode", "")
+    if mode not in ("commit", "partial"):
+        raise ValidationFailed(_("Pilih cara menyimpan."))
+    jobs.submit(job, "commit" if mode == "commit" else "partial", request.user.get_username(), _lang())
+    url = reverse("import_job", args=[job.pk])
+    return HttpResponseClientRedirect(url) if is_htmx(request) else redirect(url)
+
+
+@needs("roster.edit")
+def import_template(request: HttpRequest, scope: Scope) -> HttpResponse:
+    """The roster template with dropdowns, listing the units of the user's Pemda (none for a nation-wide user)."""
+    employers = list(scope.employers()[:2])
+    employer = employers[0] if len(employers) == 1 else None
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "templat.xlsx"
+        write_template(out, employer)
+        response = HttpResponse(out.read_bytes(), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="templat-daftar-pekerja.xlsx"'
+    return response
+
+
+@needs("roster.edit")
+def import_errors(request: HttpRequest, scope: Scope, job_id: uuid.UUID) -> HttpResponse:
+    """The error workbook of a job the scope holds: the file's rows, problem cells marked, a column of reasons."""
+    job = _job(scope, job_id)
+    workbook = jobs.errors_path(job)
+    if not workbook.is_file():
+        raise NotFound(_("Belum ada berkas kesalahan untuk impor ini."))
+    name = re.sub(r"[^A-Za-z0-9._-]+", "_", Path(job.file_name).stem)[:60] or "impor"
+    response = HttpResponse(workbook.read_bytes(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="kesalahan-{name}.xlsx"'
+    return response
 
 
 urlpatterns = [
-    path("import_start-todo/", _todo, name="import_start"),
+    path("impor/", import_start, name="import_start"),
+    path("impor/templat.xlsx", import_template, name="import_template"),
+    path("impor/<uuid:job_id>/", import_job, name="import_job"),
+    path("impor/<uuid:job_id>/kemajuan/", import_status, name="import_status"),
+    path("impor/<uuid:job_id>/simpan/", import_commit, name="import_commit"),
+    path("impor/<uuid:job_id>/kesalahan.xlsx", import_errors, name="import_errors"),
 ]

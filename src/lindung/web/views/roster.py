@@ -1,14 +1,101 @@
-"""Placeholder until this area's pages land (same session)."""
+"""The roster: the list of workers in the user's scope (search, filters, paging, export) and a worker's page."""
 
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from lindung.domain.errors import NotFound
+from lindung.accounts.scope import Scope
+from lindung.accounts.services import log_full_record
+from lindung.domain.privacy import mask_nik
+from lindung.domain.terms import CATEGORY_CHOICES
+from lindung.registry.models import Employer, Worker, WorkUnit
+from lindung.web.access import is_htmx, needs
+from lindung.web.roster_query import (
+    RosterFilter,
+    dots,
+    mask_phone,
+    roster_rows,
+    roster_workbook,
+    roster_workers,
+    worker_record,
+)
+
+PER_PAGE = 50
 
 
-def _todo(request, *a, **k):  # type: ignore[no-untyped-def]
-    raise NotFound("belum ada")
+def _filter(request: HttpRequest, scope: Scope) -> tuple[RosterFilter, list[Employer], list[WorkUnit]]:
+    """The filter of the request, with the employers and units the scope may filter by."""
+    employers = list(scope.employers())
+    units = list(scope.units().select_related("employer"))
+    f = RosterFilter.from_query(request.GET, units, [e.pk for e in employers])
+    if f.employer is not None:
+        units = [u for u in units if u.employer_id == f.employer]
+    elif len(employers) > 1:
+        units = []  # many Pemda: a unit is chosen once the Pemda is
+    return f, employers, units
+
+
+@needs("roster.view")
+def roster(request: HttpRequest, scope: Scope) -> HttpResponse:
+    f, employers, units = _filter(request, scope)
+    today = timezone.localdate()
+    page = Paginator(roster_workers(scope, f, today), PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "f": f,
+        "query": f.as_query(),
+        "page": page,
+        "rows": roster_rows(scope, list(page.object_list), today),
+        "total": dots(page.paginator.count),
+        "employers": employers if len(employers) > 1 else [],
+        "units": units,
+        "categories": CATEGORY_CHOICES,
+        "statuses": [
+            ("aktif", _("Aktif")),
+            ("berhenti", _("Berhenti")),
+            ("terdaftar", _("Terdaftar BPJS")),
+            ("belum", _("Aktif, belum terdaftar BPJS")),
+        ],
+    }
+    template = "web/roster/_results.html" if is_htmx(request) else "web/roster/list.html"
+    return render(request, template, context)
+
+
+@needs("roster.view")
+def worker(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
+    found = scope.get(Worker.objects.select_related("domicile"), pk=pk)
+    full = scope.can("personal.full")
+    if full and request.user.pk is not None:
+        log_full_record(request.user.pk, found, "web", request.path)
+    record = worker_record(scope, found, full)
+    context = {
+        "record": record,
+        "w": found,
+        "full": full,
+        "nik": found.nik if full else mask_nik(found.nik),
+        "phone": (found.phone or "") if full else mask_phone(found.phone),
+        "today": timezone.localdate(),
+    }
+    return render(request, "web/roster/worker.html", context)
+
+
+@needs("roster.view")
+def roster_export(request: HttpRequest, scope: Scope) -> HttpResponse:
+    """The filtered list as .xlsx: NIK and phone in full only for roles with personal.full, always as text."""
+    f, _employers, _units = _filter(request, scope)
+    today = timezone.localdate()
+    content = roster_workbook(scope, f, today, full=scope.can("personal.full"))
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="daftar-pekerja-{today.isoformat()}.xlsx"'
+    return response
 
 
 urlpatterns = [
-    path("roster-todo/", _todo, name="roster"),
+    path("pekerja/", roster, name="roster"),
+    path("pekerja/unduh/", roster_export, name="roster_export"),
+    path("pekerja/<int:pk>/", worker, name="worker"),
 ]

@@ -1,0 +1,121 @@
+"""Invoices and payments in the caller's scope; recording a payment needs `payment.record`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Query, Router
+from ninja.responses import Status
+
+from lindung.api.auth import caller, scope_for
+from lindung.api.paging import page
+from lindung.api.schemas import (
+    Error,
+    InvoiceDetail,
+    InvoiceFilters,
+    InvoicePage,
+    Paging,
+    PaymentFilters,
+    PaymentIn,
+    PaymentOut,
+    PaymentPage,
+)
+from lindung.billing.models import Invoice, Payment
+from lindung.billing.services import record_payment, statements
+
+router = Router(tags=["tagihan"])
+ERRORS: dict[int, type[Error]] = {400: Error, 401: Error, 403: Error, 404: Error, 409: Error, 422: Error}
+
+
+def _invoice_item(inv: Invoice) -> dict[str, Any]:
+    return {
+        "number": inv.number,
+        "employer": inv.employer.region_id,
+        "employer_name": inv.employer.name,
+        "segment": inv.segment,
+        "period": f"{inv.period:%Y-%m}",
+        "scope": inv.scope,
+        "unit": inv.unit.code if inv.unit else None,
+        "programs": inv.programs.split(","),
+        "due_date": inv.due_date,
+        "workers": inv.workers,
+        "employer_amount": inv.employer_amount,
+        "worker_amount": inv.worker_amount,
+        "total": inv.total,
+    }
+
+
+def _payment_item(p: Payment) -> dict[str, Any]:
+    return {
+        "id": p.pk,
+        "invoice": p.invoice.number,
+        "paid_on": p.paid_on,
+        "amount": p.amount,
+        "billing_code": p.billing_code,
+    }
+
+
+@router.get("/invoices", response={200: InvoicePage, **ERRORS}, openapi_extra={"x-lindung-action": "billing.view"})
+def invoices(request: HttpRequest, filters: Query[InvoiceFilters], paging: Query[Paging]) -> dict[str, Any]:
+    scope = scope_for(request, "billing.view")
+    qs = scope.restrict(Invoice.objects.select_related("employer", "unit"))
+    if filters.period:
+        qs = qs.filter(period=dt.date.fromisoformat(filters.period + "-01"))
+    if filters.employer:
+        qs = qs.filter(employer__region_id=filters.employer)
+    return page(qs.order_by("-period", "number"), paging, _invoice_item)
+
+
+@router.get(
+    "/invoices/{number}", response={200: InvoiceDetail, **ERRORS}, openapi_extra={"x-lindung-action": "billing.view"}
+)
+def invoice(request: HttpRequest, number: str) -> dict[str, Any]:
+    """An invoice with its subtotals per unit and program, its payments and today's statement."""
+    scope = scope_for(request, "billing.view")
+    inv = scope.get(Invoice.objects.select_related("employer", "unit", "agreement"), number=number)
+    statement = statements([inv], timezone.localdate())[0]
+    subtotals = inv.subtotals.select_related("unit").order_by("unit__code", "program")
+    return _invoice_item(inv) | {
+        "subtotals": [
+            {
+                "unit": s.unit.code,
+                "program": s.program,
+                "workers": s.workers,
+                "employer_amount": s.employer_amount,
+                "worker_amount": s.worker_amount,
+            }
+            for s in subtotals
+        ],
+        "payments": [_payment_item(p) for p in inv.payments.select_related("invoice").order_by("paid_on", "id")],
+        "statement": statement.as_dict(),
+    }
+
+
+@router.get("/payments", response={200: PaymentPage, **ERRORS}, openapi_extra={"x-lindung-action": "billing.view"})
+def payments(request: HttpRequest, filters: Query[PaymentFilters], paging: Query[Paging]) -> dict[str, Any]:
+    scope = scope_for(request, "billing.view")
+    qs = scope.restrict(Payment.objects.select_related("invoice"))
+    if filters.invoice:
+        qs = qs.filter(invoice__number=filters.invoice.strip())
+    return page(qs.order_by("-paid_on", "-id"), paging, _payment_item)
+
+
+@router.post(
+    "/invoices/{number}/payments",
+    response={200: PaymentOut, 201: PaymentOut, **ERRORS},
+    openapi_extra={"x-lindung-action": "payment.record"},
+)
+def add_payment(request: HttpRequest, number: str, body: PaymentIn) -> Status[dict[str, Any]]:
+    """Record money received against an invoice. The same billing code again with the same day and amount changes
+    nothing (200, created false); with another day or amount it is refused (409)."""
+    scope = scope_for(request, "payment.record")
+    user, _ = caller(request)
+    inv = scope.get(Invoice.objects.all(), number=number)
+    payment, created = record_payment(
+        inv.number, amount=body.amount, paid_on=body.paid_on, billing_code=body.billing_code, actor=user.username
+    )
+    payment.invoice = inv
+    return Status(201 if created else 200, _payment_item(payment) | {"created": created})
