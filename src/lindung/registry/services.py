@@ -8,12 +8,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Q
-from django.utils import timezone
 
 from lindung.domain.errors import NotFound, ValidationFailed
 from lindung.regions.models import Region
-from lindung.registry.models import Change, ChangeSet, Employer, Employment, WorkUnit
+from lindung.registry.models import Change, ChangeSet, Employer
 
 
 def open_changeset(
@@ -99,24 +97,3 @@ def add_employer(region_code: str, npp: str | None, actor: str) -> EmployerResul
             employer.save(update_fields=["npp"])
             return EmployerResult(employer, "updated")
     return EmployerResult(employer, "unchanged")
-
-
-@dataclass(frozen=True)
-class EmployerSummary:
-    code: str
-    name: str
-    npp: str | None
-    units: int
-    workers: int
-
-
-def employer_summaries() -> list[EmployerSummary]:
-    """Employers with their unit and active worker counts, in two queries."""
-    today = timezone.localdate()
-    active = Employment.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
-    workers = dict(active.values_list("employer_id").annotate(n=Count("worker_id", distinct=True)))
-    units = dict(WorkUnit.objects.values_list("employer_id").annotate(n=Count("id")))
-    return [
-        EmployerSummary(e.region_id, e.name, e.npp, units.get(e.pk, 0), workers.get(e.pk, 0))
-        for e in Employer.objects.all()
-    ]

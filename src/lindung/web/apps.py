@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class WebConfig(AppConfig):
     name = "lindung.web"
     verbose_name = "Web"
+
+    def ready(self) -> None:
+        from lindung.web.views import dashboard
+
+        dashboard.connect_signals()  # committed writes retire the dashboard's cached coverage trees

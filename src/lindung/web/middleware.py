@@ -8,10 +8,32 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 from lindung.domain.errors import Conflict, LindungError, NotFound, PermissionDenied, ValidationFailed
 
 log = logging.getLogger("lindung.access")
+
+
+class Language:
+    """Bahasa Indonesia unless the user picked English with the switch (the language cookie). Pages do not follow
+    the browser's Accept-Language: office browsers are often set to English. The API does, for integrations."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if chosen is None and request.path.startswith("/api/"):
+            chosen = translation.get_language_from_request(request)
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        patch_vary_headers(response, ("Cookie", "Accept-Language"))
+        response.headers.setdefault("Content-Language", language)
+        return response
 
 
 class SecurityHeaders:

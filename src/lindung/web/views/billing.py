@@ -571,15 +571,20 @@ def _pivot(keys: Iterable[tuple[Any, ...]], cells: Iterable[tuple[tuple[Any, ...
     return [{"key": k, "months": [money(a) for a in v], "total": money(sum(v))} for k, v in table.items()]
 
 
-@needs("billing.edit")
-def budget(request: HttpRequest, scope: Scope) -> HttpResponse:
-    employers = list(scope.employers())
+def _budget_values(request: HttpRequest, employers: list[Employer]) -> dict[str, str]:
+    """The projection asked for: by default next year, no increase, and the Pemda when the scope holds one."""
     default_employer = employers[0].region_id if len(employers) == 1 else ""
-    values = {
+    return {
         "employer": request.GET.get("employer", default_employer).strip(),
         "year": request.GET.get("year", str(timezone.localdate().year + 1)).strip(),
         "increase": request.GET.get("increase", "0").strip(),
     }
+
+
+@needs("billing.edit")
+def budget(request: HttpRequest, scope: Scope) -> HttpResponse:
+    employers = list(scope.employers())
+    values = _budget_values(request, employers)
     context: dict[str, Any] = {"employers": employers, "values": values, "error": None}
     status = 200
     if "year" in request.GET:
@@ -622,8 +627,7 @@ def budget(request: HttpRequest, scope: Scope) -> HttpResponse:
 
 @needs("billing.edit")
 def budget_xlsx(request: HttpRequest, scope: Scope) -> HttpResponse:
-    values = {k: request.GET.get(k, "").strip() for k in ("employer", "year", "increase")}
-    projection = _projection(scope, values)
+    projection = _projection(scope, _budget_values(request, list(scope.employers())))
     data = _written(lambda target: write_budget_xlsx(projection, target), "xlsx")
     return _download(data, f"anggaran-{projection.employer_code}-{projection.year}.xlsx")
 

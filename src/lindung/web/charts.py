@@ -1,0 +1,74 @@
+"""The monthly coverage trend as an SVG line chart drawn on the server: classes only (the CSP forbids inline
+styles), a `<title>` for the chart and for every point, and one point per month (a month with nobody on the
+roster sits on the axis with class `empty`). The page shows the same figures in a table beside it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+
+WIDTH, HEIGHT = 640, 240
+LEFT, RIGHT, TOP, BOTTOM = 44, 12, 12, 30  # room for the scale and the month labels
+
+
+@dataclass(frozen=True)
+class ChartPoint:
+    label: str  # under the axis: "Jan 26"
+    title: str  # the tooltip: "Januari 2026: 45,2% (452 dari 1.000 pekerja)"
+    value: Decimal | None  # percent, 0-100; None: nothing to divide by
+
+
+def line_chart(points: Sequence[ChartPoint], title: str, scale_label: str = "%") -> SafeString:
+    """A 0-100% line chart of `points`, evenly spaced left to right."""
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    step = plot_w / max(len(points) - 1, 1)
+    base = TOP + plot_h
+
+    def x_of(i: int) -> float:
+        return round(LEFT + (i * step if len(points) > 1 else plot_w / 2), 1)
+
+    def y_of(value: Decimal | None) -> float:
+        share = 0.0 if value is None else min(max(float(value), 0.0), 100.0) / 100
+        return round(base - share * plot_h, 1)
+
+    grid = format_html_join(
+        "",
+        '<line class="grid" x1="{}" y1="{}" x2="{}" y2="{}"></line>'
+        '<text class="scale" x="{}" y="{}" text-anchor="end">{}{}</text>',
+        (
+            (LEFT, y_of(Decimal(v)), WIDTH - RIGHT, y_of(Decimal(v)), LEFT - 6, y_of(Decimal(v)) + 4, v, scale_label)
+            for v in (0, 25, 50, 75, 100)
+        ),
+    )
+    known = [(x_of(i), y_of(p.value)) for i, p in enumerate(points) if p.value is not None]
+    line = (
+        format_html('<polyline class="line" points="{}"></polyline>', " ".join(f"{x},{y}" for x, y in known))
+        if len(known) > 1
+        else ""
+    )
+    dots = format_html_join(
+        "",
+        '<circle class="{}" cx="{}" cy="{}" r="4"><title>{}</title></circle>',
+        (("pt" if p.value is not None else "pt empty", x_of(i), y_of(p.value), p.title) for i, p in enumerate(points)),
+    )
+    labels = format_html_join(
+        "",
+        '<text class="month" x="{}" y="{}" text-anchor="middle">{}</text>',
+        ((x_of(i), base + 18, p.label) for i, p in enumerate(points)),
+    )
+    return format_html(
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" role="img" aria-labelledby="tren-judul">'
+        '<title id="tren-judul">{}</title>{}{}{}{}{}</svg>',
+        WIDTH,
+        HEIGHT,
+        title,
+        grid,
+        format_html('<line class="axis" x1="{}" y1="{}" x2="{}" y2="{}"></line>', LEFT, base, WIDTH - RIGHT, base),
+        line,
+        dots,
+        labels,
+    )

@@ -1,0 +1,176 @@
+"""The permission grid: every page × every persona, with the answer each must get.
+
+The pages come from the URL configuration, so a new page without a row here fails
+`test_every_page_is_in_the_grid`, and a view that does not pass through `needs` (or is not listed as
+public) fails `test_every_page_names_the_action_it_needs`. The API has its own grid generated from
+/api/v1/openapi.json (tests/api/test_api_grid.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from lindung.billing.services import issue_invoice
+from lindung.intake import jobs
+from tests.web.conftest import DINKES_NIKS, PERSONAS, World
+
+# Personas in the order of PERSONAS: clerk (DINKES of 13.11), other_clerk (SATPOLPP of 13.11), admin (13.11),
+# other_admin (13.02), branch (territory 13.11), monitor (province 13), anonymous.
+# 200 page, 302 to the login page (anonymous) or a redirect after success, 403 role lacks the action,
+# 404 the object is outside the scope, 405 the page only takes POST.
+LOGIN = 302
+GRID: dict[str, tuple[int, int, int, int, int, int, int]] = {
+    # name:             clerk oclerk admin oadmin branch monitor anon
+    "home": (200, 200, 200, 200, 200, 200, LOGIN),
+    "coverage_xlsx": (200, 200, 200, 200, 200, 200, LOGIN),
+    "coverage_pdf": (200, 200, 200, 200, 200, 200, LOGIN),
+    "targets": (403, 403, 200, 200, 200, 200, LOGIN),
+    "target_set": (405, 405, 405, 405, 405, 405, 405),
+    "compliance": (403, 403, 200, 200, 200, 200, LOGIN),
+    "login": (200, 200, 200, 200, 200, 200, 200),
+    "logout": (405, 405, 405, 405, 405, 405, 405),
+    "roster": (200, 200, 200, 200, 200, 403, LOGIN),
+    "roster_export": (200, 200, 200, 200, 200, 403, LOGIN),
+    "worker": (200, 404, 200, 404, 200, 403, LOGIN),  # a worker of DINKES in 13.11
+    "import_start": (200, 200, 200, 200, 403, 403, LOGIN),
+    "import_template": (200, 200, 200, 200, 403, 403, LOGIN),
+    "import_job": (200, 404, 200, 404, 403, 403, LOGIN),  # the DINKES clerk's job
+    "import_status": (200, 404, 200, 404, 403, 403, LOGIN),
+    "import_errors": (200, 404, 200, 404, 403, 403, LOGIN),
+    "import_commit": (405, 405, 405, 405, 403, 403, LOGIN),
+    "agreements": (403, 403, 200, 200, 200, 403, LOGIN),
+    "agreement_add": (405, 405, 405, 405, 405, 405, 405),
+    "enrol": (405, 405, 405, 405, 405, 405, 405),
+    "invoices": (403, 403, 200, 200, 200, 403, LOGIN),
+    "invoice_issue": (405, 405, 405, 405, 405, 405, 405),
+    "invoice": (403, 403, 200, 404, 200, 403, LOGIN),  # an invoice of 13.11
+    "invoice_xlsx": (403, 403, 200, 404, 200, 403, LOGIN),
+    "invoice_upload": (403, 403, 200, 404, 403, 403, LOGIN),
+    "payment_record": (405, 405, 405, 405, 405, 405, 405),
+    "arrears": (403, 403, 200, 200, 200, 403, LOGIN),
+    "budget": (403, 403, 200, 200, 403, 403, LOGIN),
+    "budget_xlsx": (403, 403, 200, 200, 403, 403, LOGIN),
+    "users": (403, 403, 200, 200, 403, 403, LOGIN),
+    "user_active": (405, 405, 405, 405, 405, 405, 405),
+    "tokens": (200, 200, 200, 200, 200, 200, LOGIN),
+    "token_revoke": (405, 405, 405, 405, 405, 405, 405),
+}
+
+# POST-only pages: who must be refused, and how. Personas allowed in scope are left out (they would write).
+POST_REFUSED: dict[str, dict[str, int]] = {
+    "target_set": {"clerk": 403, "other_clerk": 403, "branch": 403, "monitor": 403, "anonymous": LOGIN},
+    "import_commit": {"other_clerk": 404, "other_admin": 404, "branch": 403, "monitor": 403, "anonymous": LOGIN},
+    "agreement_add": {"clerk": 403, "other_clerk": 403, "branch": 403, "monitor": 403, "anonymous": LOGIN},
+    "enrol": {"clerk": 403, "other_clerk": 403, "branch": 403, "monitor": 403, "anonymous": LOGIN},
+    "invoice_issue": {"clerk": 403, "other_clerk": 403, "branch": 403, "monitor": 403, "anonymous": LOGIN},
+    "payment_record": {"clerk": 403, "other_clerk": 403, "other_admin": 404, "monitor": 403, "anonymous": LOGIN},
+    "user_active": {
+        "clerk": 403,
+        "other_clerk": 403,
+        "other_admin": 404,
+        "branch": 403,
+        "monitor": 403,
+        "anonymous": LOGIN,
+    },
+    "token_revoke": {"clerk": 404, "other_admin": 404, "monitor": 404, "anonymous": LOGIN},
+}
+
+PUBLIC = {"login", "logout"}  # pages anyone may open
+
+
+def _patterns(patterns: list[Any], prefix: str = "") -> Iterator[tuple[str, URLPattern]]:
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            yield from _patterns(p.url_patterns, prefix + str(p.pattern))
+        elif isinstance(p, URLPattern) and p.name:
+            yield prefix + str(p.pattern), p
+
+
+def web_pages() -> dict[str, URLPattern]:
+    """Every named page of the web application (not Django's admin, the language switch or the API)."""
+    resolver = get_resolver()
+    skip = ("admin/", "i18n/", "api/")
+    return {p.name: p for route, p in _patterns(resolver.url_patterns) if not route.startswith(skip) and p.name}
+
+
+def test_every_page_is_in_the_grid() -> None:
+    assert sorted(web_pages()) == sorted(GRID)
+
+
+def test_every_page_names_the_action_it_needs() -> None:
+    unguarded = [n for n, p in web_pages().items() if n not in PUBLIC and not hasattr(p.callback, "lindung_action")]
+    assert unguarded == []
+
+
+@pytest.fixture
+def samples(world: World, personas: dict[str, Client], tmp_path: Any) -> dict[str, dict[str, Any]]:
+    """The URL arguments of the pages that name an object: each object belongs to 13.11 (DINKES)."""
+    invoice = issue_invoice("13.11", dt.date(2024, 6, 1), actor="test").invoice
+    csv = "NIK;Nama Lengkap;Kode Unit;Kategori;Gaji;TMT\n1311011203850009;Rusak;DINKES;THL;abc;02/01/2024\n"
+    job = jobs.start_job([csv.encode()], "r.csv", len(csv), world.solsel, world.dinkes, world.users["clerk"].pk)
+    jobs.run_job(str(job.id), "dry", "clerk")
+    assert jobs.errors_path(job).is_file()
+    token = world.users["branch"].api_tokens.create(name="t", prefix="x", digest="0" * 64)
+    worker = world.worker(DINKES_NIKS[0])
+    return {
+        "worker": {"pk": worker.pk},
+        "import_job": {"job_id": job.id},
+        "import_status": {"job_id": job.id},
+        "import_errors": {"job_id": job.id},
+        "import_commit": {"job_id": job.id},
+        "invoice": {"pk": invoice.pk},
+        "invoice_xlsx": {"pk": invoice.pk},
+        "invoice_upload": {"pk": invoice.pk},
+        "payment_record": {"pk": invoice.pk},
+        "user_active": {"user_id": world.users["clerk"].pk},
+        "token_revoke": {"token_id": token.pk},
+    }
+
+
+def test_every_persona_gets_the_expected_answer_on_every_page(
+    personas: dict[str, Client], samples: dict[str, dict[str, Any]]
+) -> None:
+    wrong = []
+    for name, expected in GRID.items():
+        url = reverse(name, kwargs=samples.get(name))
+        for persona, status in zip(PERSONAS, expected, strict=True):
+            got = personas[persona].get(url).status_code
+            if got != status:
+                wrong.append(f"{name} {persona}: {got}, expected {status}")
+    assert wrong == [], "\n".join(wrong)
+
+
+def test_anonymous_visitors_are_sent_to_the_login_page_with_the_way_back(personas: dict[str, Client]) -> None:
+    answer = personas["anonymous"].get(reverse("roster"))
+    assert answer["Location"] == f"{reverse('login')}?next={reverse('roster')}"
+
+
+def test_refused_posts_change_nothing_and_get_the_expected_answer(
+    personas: dict[str, Client], samples: dict[str, dict[str, Any]], world: World
+) -> None:
+    from lindung.billing.models import Payment
+
+    wrong = []
+    for name, refused in POST_REFUSED.items():
+        url = reverse(name, kwargs=samples.get(name))
+        for persona, status in refused.items():
+            data = {"billing_code": "X1", "amount": "1000", "paid_on": "2024-07-10", "active": "0", "year": "2026"}
+            got = personas[persona].post(url, data).status_code
+            if got != status:
+                wrong.append(f"POST {name} {persona}: {got}, expected {status}")
+    assert wrong == [], "\n".join(wrong)
+    assert not Payment.objects.exists()
+    assert world.users["clerk"].is_active
+
+
+def test_an_out_of_scope_request_is_logged(personas: dict[str, Client], world: World, caplog: Any) -> None:
+    worker = world.worker(DINKES_NIKS[0])
+    with caplog.at_level("WARNING", logger="lindung.access"):
+        assert personas["other_clerk"].get(reverse("worker", args=[worker.pk])).status_code == 404
+    assert any("out of scope" in r.getMessage() and "other_clerk" not in r.getMessage() for r in caplog.records)
+    assert all(worker.nik not in r.getMessage() for r in caplog.records)
