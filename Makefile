@@ -11,7 +11,7 @@ PORT ?= 8000
 
 export LINDUNG_ALLOW_DEV_KEY = 1
 
-.PHONY: install run test lint test-sqlite test-postgres bench bench-invoice bench-coverage system-packages clean
+.PHONY: install run test lint test-sqlite test-postgres bench bench-invoice bench-coverage bench-load screenshots system-packages clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,10 @@ test: lint test-sqlite test-postgres
 
 bench: install system-packages
 	scripts/with-postgres.sh $(BIN)/python bench/roster_import.py $(BENCH_ARGS)
+
+# Refresh the README's screenshots (docs/screenshots/) from the browser tests.
+screenshots: install system-packages
+	LINDUNG_SCREENSHOTS=docs/screenshots $(BIN)/pytest tests/e2e
 
 clean:
 	rm -rf $(VENV) lindung.sqlite3*

@@ -1,0 +1,136 @@
+"""What each role does in the browser, end to end, on the demo (see conftest.py for the server)."""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from playwright.sync_api import ConsoleMessage, Page, expect
+
+from tests.e2e.conftest import screenshot
+
+HEADER = ["NIK", "Nama Lengkap", "L/P", "Kode Unit", "Kategori", "Jabatan", "Gaji", "TMT"]
+OpenAs = Callable[..., Page]
+
+
+def roster_file(path: Path, rows: list[list[str]]) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, delimiter=";")
+        writer.writerow(HEADER)
+        writer.writerows(rows)
+    return path
+
+
+def watch_csp(page: Page) -> list[str]:
+    """Collect the browser's Content-Security-Policy complaints (there must be none)."""
+    seen: list[str] = []
+
+    def listen(message: ConsoleMessage) -> None:
+        if "Content Security Policy" in message.text:
+            seen.append(message.text)
+
+    page.on("console", listen)
+    return seen
+
+
+def test_a_clerk_fixes_a_roster_with_mistakes_commits_it_and_finds_the_workers(open_as: OpenAs, tmp_path: Path) -> None:
+    page = open_as("opd.okutimur.dlh")
+    csp = watch_csp(page)
+    good = ["1608011203859901", "Rahmat Hidayat Uji", "L", "DLH", "THL", "Penyapu jalan", "2500000", "02/01/2026"]
+    second = ["1608015507929902", "Sri Wahyuni Uji", "P", "DLH", "THL", "Penjaga malam", "2500000", "02/01/2026"]
+    broken = [*second[:1], "Sri Wahyuni Uji", "P", "DLH", "THL", "Penjaga malam", "dua juta", "02/01/2026"]
+    short_nik = ["16080112038599", *good[1:]]
+
+    page.goto("/impor/")
+    page.get_by_label("Berkas daftar pekerja (.xlsx atau .csv)").set_input_files(
+        str(roster_file(tmp_path / "dlh.csv", [short_nik, broken]))
+    )
+    page.get_by_role("button", name="Unggah dan periksa").click()
+    problems = page.locator("table[aria-labelledby=masalah]")
+    expect(problems).to_be_visible()
+    expect(problems).to_contain_text("NIK")
+    expect(problems).to_contain_text("dua juta")
+    expect(page.get_by_role("link", name="Unduh berkas kesalahan (.xlsx)")).to_be_visible()
+    screenshot(page, "impor-kesalahan")
+
+    page.goto("/impor/")
+    page.get_by_label("Berkas daftar pekerja (.xlsx atau .csv)").set_input_files(
+        str(roster_file(tmp_path / "dlh-perbaikan.csv", [good, second]))
+    )
+    page.get_by_role("button", name="Unggah dan periksa").click()
+    expect(page.locator("table[aria-labelledby=masalah]")).to_have_count(0)
+    page.get_by_role("button", name="Simpan", exact=True).click()
+    expect(page.get_by_role("link", name="Lihat daftar pekerja")).to_be_visible()
+
+    page.goto("/pekerja/")
+    page.get_by_label("Nama atau NIK").fill("Uji")
+    page.get_by_role("button", name="Cari").click()
+    results = page.locator("table").first
+    expect(results).to_contain_text("Rahmat Hidayat Uji")
+    expect(results).to_contain_text("Sri Wahyuni Uji")
+    expect(results).not_to_contain_text("1608011203859901")  # the list shows masked NIKs
+    screenshot(page, "daftar-pekerja")
+    page.get_by_role("link", name="Rahmat Hidayat Uji").click()
+    expect(page.get_by_role("heading", name="Rahmat Hidayat Uji")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("1608011203859901")  # a clerk sees the full record
+    screenshot(page, "pekerja")
+    assert csp == []
+
+
+def test_a_pemda_admin_issues_an_invoice_and_records_a_payment(open_as: OpenAs) -> None:
+    page = open_as("pemda.okutimur")
+    csp = watch_csp(page)
+    page.goto("/tagihan/")
+    page.get_by_label("Bulan (YYYY-MM)").fill("2026-11")
+    page.get_by_role("button", name="Terbitkan").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Tagihan")
+    assert re.search(r"/tagihan/\d+/$", page.url)
+    page.get_by_label("Kode iuran (kode billing)").fill("E2E-2026-11")
+    page.get_by_label("Tanggal bayar").fill("2026-11-20")
+    page.get_by_label("Jumlah (rupiah, mis. 1.234.567)").fill("1.000.000")
+    page.get_by_role("button", name="Catat pembayaran").click()
+    payments = page.locator("section", has=page.get_by_role("heading", name="Pembayaran"))
+    expect(payments).to_contain_text("E2E-2026-11")
+    expect(payments).to_contain_text("Rp1.000.000")
+    page.get_by_role("heading", name="Rekening tagihan").scroll_into_view_if_needed()
+    screenshot(page, "tagihan", full_page=False)
+    assert csp == []
+
+
+def test_a_monitor_sees_the_dashboard_and_the_map(open_as: OpenAs) -> None:
+    page = open_as("monitor.sultra")
+    csp = watch_csp(page)
+    page.goto("/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Sulawesi Tenggara")
+    regions = page.locator(".map svg path")
+    expect(regions.first).to_be_visible()
+    assert regions.count() == 17  # the seventeen kab/kota of Sulawesi Tenggara
+    assert page.locator(".map svg path.c0").count() >= 11  # the eleven that enrolled nobody
+    screenshot(page, "beranda-pemantau")
+    page.goto("/inpres/")
+    expect(page.locator("main")).to_contain_text("Belum ada tindakan")
+    screenshot(page, "inpres")
+    assert csp == []
+
+
+def test_the_dashboard_fits_a_phone(open_as: OpenAs) -> None:
+    page = open_as("pemda.okutimur", phone=True)
+    page.goto("/")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360, f"the page is {width} px wide on a 360 px screen"
+    screenshot(page, "beranda-ponsel")
+
+
+def test_a_clerk_cannot_open_another_opds_worker_by_editing_the_url(open_as: OpenAs) -> None:
+    dinkes = open_as("opd.okutimur.dinkes")
+    dinkes.goto("/pekerja/")
+    dinkes.locator("table a[href^='/pekerja/']").first.click()
+    worker_url = dinkes.url
+    assert re.search(r"/pekerja/\d+/$", worker_url)
+
+    dlh = open_as("opd.okutimur.dlh")
+    answer = dlh.goto(worker_url)
+    assert answer is not None and answer.status == 404
+    expect(dlh.locator("main")).to_contain_text("Tidak ditemukan")
