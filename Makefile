@@ -52,6 +52,9 @@ test: lint test-sqlite test-postgres
 bench: install system-packages
 	scripts/with-postgres.sh $(BIN)/python bench/roster_import.py $(BENCH_ARGS)
 
+bench-load: install system-packages
+	scripts/with-postgres.sh $(BIN)/python bench/load.py $(BENCH_ARGS)
+
 # Refresh the README's screenshots (docs/screenshots/) from the browser tests.
 screenshots: install system-packages
 	LINDUNG_SCREENSHOTS=docs/screenshots $(BIN)/pytest tests/e2e

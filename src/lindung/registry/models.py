@@ -110,6 +110,7 @@ class Worker(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["nik"], name="worker_nik_unique")]
+        indexes = [models.Index(fields=["name", "id"], name="worker_name_id")]  # the roster list's order
 
     def __str__(self) -> str:
         return self.name

@@ -113,11 +113,11 @@ def _nik_search(q: str) -> Q | None:
 
 
 def roster_workers(scope: Scope, f: RosterFilter, on: dt.date) -> QuerySet[Worker]:
-    """The workers the scope holds that match the filter, by name."""
-    workers = scope.restrict(Worker.objects.all())
-    if f.q:
-        nik = _nik_search(f.q)
-        workers = workers.filter(nik if nik is not None else Q(name__icontains=f.q))
+    """The workers the scope holds that match the filter, by name.
+
+    The scope and the employment filters select worker ids from the employments (an index-only scan of
+    (employer, worker) or (unit, end_date)), so PostgreSQL walks the name index or hashes one Pemda's ids
+    instead of testing every worker of the nation with a correlated EXISTS."""
     employments = scope.restrict(Employment.objects.filter(worker_id=OuterRef("pk")))
     narrow: dict[str, Any] = {}
     if f.employer is not None:
@@ -126,11 +126,17 @@ def roster_workers(scope: Scope, f: RosterFilter, on: dt.date) -> QuerySet[Worke
         narrow["unit_id"] = f.unit
     if f.category:
         narrow["category"] = f.category
-    matching = employments.filter(**narrow)
+    matching = scope.restrict(Employment.objects.filter(**narrow))
     if f.status in ("aktif", "belum"):
         matching = matching.filter(_active(on))
-    if narrow or f.status in ("aktif", "belum"):
-        workers = workers.filter(Exists(matching))
+    filtered = bool(narrow) or f.status in ("aktif", "belum")
+    if scope.everything and not filtered:
+        workers = Worker.objects.all()
+    else:
+        workers = Worker.objects.filter(pk__in=matching.values("worker_id"))
+    if f.q:
+        nik = _nik_search(f.q)
+        workers = workers.filter(nik if nik is not None else Q(name__icontains=f.q))
     if f.status == "berhenti":
         workers = workers.filter(~Exists(employments.filter(_active(on))))
     covered = valid_memberships(scope, on).filter(worker_id=OuterRef("pk"))
