@@ -189,11 +189,20 @@ def _export(client: Client, **query: str) -> list[tuple[object, ...]]:
     return list(book.active.iter_rows(values_only=True))
 
 
-def test_the_export_has_the_full_nik_as_text_for_an_admin(personas: dict[str, Client]) -> None:
+def test_the_export_masks_the_nik_unless_the_full_one_is_asked_and_then_logs_each_worker(
+    world: World, personas: dict[str, Client]
+) -> None:
+    from lindung.accounts.models import AccessLog
+
     rows = _export(personas["admin"])
+    assert {r[0] for r in rows[1:]} == {"1311********0001", "1311********0002", "1311********0003"}
+    assert not AccessLog.objects.exists()
+    rows = _export(personas["admin"], nik="lengkap")
     assert rows[0][:2] == ("NIK", "Nama Lengkap")
     niks = {r[0] for r in rows[1:]}
     assert niks == {SITI, DEWI, SATPOL_NIK}  # text, all 16 digits kept
+    logged = AccessLog.objects.filter(user=world.users["admin"], channel="export")
+    assert {a.worker.nik for a in logged} == niks
 
 
 def test_a_clerks_export_holds_only_their_units_workers_and_follows_the_filter(personas: dict[str, Client]) -> None:
@@ -210,6 +219,7 @@ def test_worker_nik_masking_in_the_export_follows_the_role(
     from lindung.accounts.models import Role
 
     monkeypatch.setitem(scope_module.ACTIONS, Role.BRANCH, scope_module.ACTIONS[Role.BRANCH] - {"personal.full"})
+    assert personas["branch"].get(reverse("roster_export"), {"nik": "lengkap"}).status_code == 403
     rows = _export(personas["branch"])
     assert {r[0] for r in rows[1:]} == {"1311********0001", "1311********0002", "1311********0003"}
     assert all(r[2] in (None, "") for r in rows[1:])  # no birth dates

@@ -142,3 +142,20 @@ def test_api_tokens_are_shown_once_and_stored_as_digests(world: World, personas:
     assert secret.group(1) not in personas["branch"].get(reverse("tokens")).content.decode()
     personas["branch"].post(reverse("token_revoke", args=[token.pk]))
     assert services.user_for_token(secret.group(1)) is None
+
+
+def test_the_access_log_is_readable_in_the_admin_and_cannot_be_edited(
+    world: World, personas: dict[str, Client]
+) -> None:
+    from lindung.accounts.models import AccessLog
+    from tests.web.conftest import DINKES_NIKS
+
+    worker = world.worker(DINKES_NIKS[0])
+    personas["admin"].get(reverse("worker", args=[worker.pk]))
+    superuser = Client()
+    superuser.force_login(world.users["superuser"])
+    page = superuser.get("/admin/accounts/accesslog/")
+    assert page.status_code == 200 and "/pekerja/" in page.content.decode()
+    log = AccessLog.objects.get()
+    assert superuser.post(f"/admin/accounts/accesslog/{log.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert AccessLog.objects.filter(pk=log.pk).exists()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth import password_validation
@@ -45,6 +46,13 @@ def clear_login_failures(username: str) -> None:
 def log_full_record(user_id: int, worker: Worker, channel: str, path: str) -> None:
     """Record that a user saw a worker's full NIK, phone and birth date."""
     AccessLog.objects.create(user_id=user_id, worker=worker, channel=channel, path=path[:300])
+
+
+def log_full_records(user_id: int, worker_ids: Iterable[int], channel: str, path: str) -> int:
+    """Record that a user received these workers' full records in a file (an export, an upload file)."""
+    rows = [AccessLog(user_id=user_id, worker_id=w, channel=channel, path=path[:300]) for w in worker_ids]
+    AccessLog.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
 
 
 @dataclass(frozen=True)

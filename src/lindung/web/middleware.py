@@ -10,6 +10,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from lindung.domain.errors import Conflict, LindungError, NotFound, PermissionDenied, ValidationFailed
 
@@ -49,12 +51,12 @@ class SecurityHeaders:
         return response
 
 
-_STATUS: list[tuple[type[LindungError], int, str]] = [
-    (NotFound, 404, "Tidak ditemukan"),
-    (PermissionDenied, 403, "Tidak diizinkan"),
-    (ValidationFailed, 400, "Masukan belum benar"),
-    (Conflict, 409, "Bertentangan dengan data yang ada"),
-    (LindungError, 400, "Permintaan ditolak"),
+_STATUS: list[tuple[type[LindungError], int, Promise]] = [
+    (NotFound, 404, _("Tidak ditemukan")),
+    (PermissionDenied, 403, _("Tidak diizinkan")),
+    (ValidationFailed, 400, _("Masukan belum benar")),
+    (Conflict, 409, _("Bertentangan dengan data yang ada")),
+    (LindungError, 400, _("Permintaan ditolak")),
 ]
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lindung.accounts.scope import Scope
-from lindung.accounts.services import log_full_record
+from lindung.accounts.services import log_full_record, log_full_records
 from lindung.domain.privacy import mask_nik
 from lindung.domain.terms import CATEGORY_CHOICES
 from lindung.registry.models import Employer, Worker, WorkUnit
@@ -51,6 +51,7 @@ def roster(request: HttpRequest, scope: Scope) -> HttpResponse:
         "page": page,
         "rows": roster_rows(scope, list(page.object_list), today),
         "total": dots(page.paginator.count),
+        "full_access": scope.can("personal.full"),
         "employers": employers if len(employers) > 1 else [],
         "units": units,
         "categories": CATEGORY_CHOICES,
@@ -85,10 +86,16 @@ def worker(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
 
 @needs("roster.view")
 def roster_export(request: HttpRequest, scope: Scope) -> HttpResponse:
-    """The filtered list as .xlsx: NIK and phone in full only for roles with personal.full, always as text."""
+    """The filtered list as .xlsx, NIK and phone masked. `?nik=lengkap` gives them in full (as text) to roles
+    with personal.full, and records every exported worker in the access log, as opening their record would."""
     f, _employers, _units = _filter(request, scope)
     today = timezone.localdate()
-    content = roster_workbook(scope, f, today, full=scope.can("personal.full"))
+    full = request.GET.get("nik") == "lengkap"
+    if full:
+        scope.require("personal.full")
+        ids = roster_workers(scope, f, today).values_list("pk", flat=True)
+        log_full_records(request.user.pk, ids.iterator(), "export", request.get_full_path())
+    content = roster_workbook(scope, f, today, full=full)
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="daftar-pekerja-{today.isoformat()}.xlsx"'
     return response
