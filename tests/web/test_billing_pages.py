@@ -22,7 +22,7 @@ from lindung.billing.services import issue_invoice, money
 from lindung.domain.privacy import mask_nik
 from lindung.enrolment.models import Agreement, Membership
 from lindung.intake.services import import_roster
-from lindung.web.views.billing import parse_rupiah
+from lindung.web.forms import parse_rupiah
 from tests.integration.factories import row, write_csv
 from tests.web.conftest import DINKES_NIKS, SATPOL_NIK, TODAY, World
 
@@ -162,6 +162,10 @@ def test_the_sipp_upload_file_is_forbidden_to_the_branch_and_carries_full_niks_f
     assert response.status_code == 200
     values = workbook_values(response.content)
     assert set(ALL_NIKS) <= set(values)
+    from lindung.accounts.models import AccessLog
+
+    logged = AccessLog.objects.filter(user=world.users["admin"], channel="export")
+    assert sorted(a.worker.nik for a in logged) == sorted(ALL_NIKS)  # every worker in the file, once
 
 
 def test_the_invoice_workbook_shows_only_masked_niks(world: World, personas: dict[str, Client]) -> None:

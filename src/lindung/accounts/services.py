@@ -48,8 +48,10 @@ def log_full_record(user_id: int, worker: Worker, channel: str, path: str) -> No
     AccessLog.objects.create(user_id=user_id, worker=worker, channel=channel, path=path[:300])
 
 
-def log_full_records(user_id: int, worker_ids: Iterable[int], channel: str, path: str) -> int:
+def log_full_records(user_id: int | None, worker_ids: Iterable[int], channel: str, path: str) -> int:
     """Record that a user received these workers' full records in a file (an export, an upload file)."""
+    if user_id is None:
+        raise PermissionDenied("Hanya pengguna yang masuk yang boleh menerima data pribadi lengkap")
     rows = [AccessLog(user_id=user_id, worker_id=w, channel=channel, path=path[:300]) for w in worker_ids]
     AccessLog.objects.bulk_create(rows, batch_size=2000)
     return len(rows)
@@ -108,7 +110,7 @@ class Place:
 
 def grantable_roles(scope: Scope) -> list[tuple[str, str]]:
     allowed = _GRANTS.get(scope.role or "", frozenset())
-    return [(value, label) for value, label in Role.choices if value in allowed]
+    return [(value, str(label)) for value, label in Role.choices if value in allowed]
 
 
 def _assignment_for(scope: Scope, role: str, place: Place) -> Assignment:

@@ -6,6 +6,6 @@ class WebConfig(AppConfig):
     verbose_name = "Web"
 
     def ready(self) -> None:
-        from lindung.web.views import dashboard
+        from lindung.web import coverage_cache
 
-        dashboard.connect_signals()  # committed writes retire the dashboard's cached coverage trees
+        coverage_cache.connect_signals()  # committed writes retire the dashboard's cached coverage trees

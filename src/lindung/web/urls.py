@@ -3,13 +3,28 @@ it needs (`lindung.web.access.needs`), and the permission grid test walks this l
 
 from django.urls import include, path
 
-from lindung.web.views import auth, billing, dashboard, imports, roster, users
+from lindung.web.views import (
+    agreements,
+    auth,
+    budget,
+    compliance,
+    dashboard,
+    imports,
+    invoices,
+    roster,
+    targets,
+    users,
+)
 
 urlpatterns = [
     path("", include(dashboard)),
+    path("", include(targets)),
+    path("", include(compliance)),
     path("", include(auth)),
     path("", include(roster)),
     path("", include(imports)),
-    path("", include(billing)),
+    path("", include(agreements)),
+    path("", include(invoices)),
+    path("", include(budget)),
     path("", include(users)),
 ]

@@ -94,7 +94,7 @@ def roster_export(request: HttpRequest, scope: Scope) -> HttpResponse:
     if full:
         scope.require("personal.full")
         ids = roster_workers(scope, f, today).values_list("pk", flat=True)
-        log_full_records(request.user.pk, ids.iterator(), "export", request.get_full_path())
+        log_full_records(scope.user_id, ids.iterator(), "export", request.get_full_path())
     content = roster_workbook(scope, f, today, full=full)
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="daftar-pekerja-{today.isoformat()}.xlsx"'
