@@ -224,3 +224,25 @@ def test_worker_nik_masking_in_the_export_follows_the_role(
     assert {r[0] for r in rows[1:]} == {"1311********0001", "1311********0002", "1311********0003"}
     assert all(r[2] in (None, "") for r in rows[1:])  # no birth dates
     assert Worker.objects.filter(nik=SITI).exists()
+
+
+def test_the_fast_count_equals_the_length_of_the_list_for_every_filter(world: World) -> None:
+    from lindung.accounts.scope import scope_of
+    from lindung.web.roster_query import RosterFilter, roster_count, roster_workers
+
+    on = dt.date(2026, 11, 2)
+    filters = [
+        RosterFilter(),
+        RosterFilter(unit=world.dinkes.pk),
+        RosterFilter(category="thl"),
+        RosterFilter(status="aktif"),
+        RosterFilter(status="berhenti"),
+        RosterFilter(status="terdaftar"),
+        RosterFilter(status="belum"),
+        RosterFilter(q="siti"),
+        RosterFilter(employer=world.solok.pk, status="aktif"),
+    ]
+    for name in ("clerk", "admin", "other_admin", "branch", "superuser"):
+        scope = scope_of(world.users[name])
+        for f in filters:
+            assert roster_count(scope, f, on) == roster_workers(scope, f, on).count(), (name, f)

@@ -1,4 +1,4 @@
-"""The dashboard's cache of coverage trees and trends, per node and day.
+"""The cache of coverage trees and trends (per node and day) and of roster orders (per scope and filter).
 
 Every entry is kept under a version number that every committed write of workers, employments, memberships,
 units or employers changes (`connect_signals`, called by the app's ready()), so a cached figure is never older
@@ -40,7 +40,9 @@ def _bump() -> None:
 
 
 def rows_written(sender: object, **kwargs: Any) -> None:
-    """Retire every cached tree once the writing transaction commits (at once outside a transaction)."""
+    """Retire every cached entry now, so the writing transaction itself reads fresh figures, and again when it
+    commits, so an entry another request computed from the old rows in between is retired too."""
+    _bump()
     transaction.on_commit(_bump)
 
 
@@ -52,8 +54,13 @@ def connect_signals() -> None:
 
 
 def cached(kind: str, place: Place, on: dt.date, compute: Callable[[], T]) -> T:
+    return cached_value(kind, f"{place.key}:{on.isoformat()}", compute)
+
+
+def cached_value(kind: str, key: str, compute: Callable[[], T]) -> T:
+    """`compute()`, kept until the registry changes (or CACHE_SECONDS): coverage trees, roster orders."""
     database = hashlib.sha1(str(connection.settings_dict["NAME"]).encode(), usedforsecurity=False).hexdigest()[:8]
-    key = f"lindung:coverage:{database}:{coverage_version()}:{kind}:{place.key}:{on.isoformat()}"
+    key = f"lindung:coverage:{database}:{coverage_version()}:{kind}:{key}"
     found: T | None = cache.get(key)
     if found is None:
         found = compute()

@@ -17,6 +17,7 @@ from typing import Any
 
 import xlsxwriter
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Upper
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,6 +27,7 @@ from lindung.domain.privacy import mask_nik
 from lindung.domain.terms import WORKER_CATEGORIES
 from lindung.enrolment.models import Membership
 from lindung.registry.models import Change, ChangeSet, Employment, Worker, WorkUnit
+from lindung.web.coverage_cache import cached_value
 
 STATUSES = ("aktif", "berhenti", "terdaftar", "belum")
 
@@ -119,21 +121,8 @@ def roster_workers(scope: Scope, f: RosterFilter, on: dt.date) -> QuerySet[Worke
     (employer, worker) or (unit, end_date)), so PostgreSQL walks the name index or hashes one Pemda's ids
     instead of testing every worker of the nation with a correlated EXISTS."""
     employments = scope.restrict(Employment.objects.filter(worker_id=OuterRef("pk")))
-    narrow: dict[str, Any] = {}
-    if f.employer is not None:
-        narrow["employer_id"] = f.employer
-    if f.unit is not None:
-        narrow["unit_id"] = f.unit
-    if f.category:
-        narrow["category"] = f.category
-    matching = scope.restrict(Employment.objects.filter(**narrow))
-    if f.status in ("aktif", "belum"):
-        matching = matching.filter(_active(on))
-    filtered = bool(narrow) or f.status in ("aktif", "belum")
-    if scope.everything and not filtered:
-        workers = Worker.objects.all()
-    else:
-        workers = Worker.objects.filter(pk__in=matching.values("worker_id"))
+    matching = _matching(scope, f, on)
+    workers = Worker.objects.all() if matching is None else Worker.objects.filter(pk__in=matching.values("worker_id"))
     if f.q:
         nik = _nik_search(f.q)
         workers = workers.filter(nik if nik is not None else Q(name__icontains=f.q))
@@ -144,7 +133,53 @@ def roster_workers(scope: Scope, f: RosterFilter, on: dt.date) -> QuerySet[Worke
         workers = workers.filter(Exists(covered))
     elif f.status == "belum":
         workers = workers.filter(~Exists(covered))
+    if f.q:
+        # Ordered by an expression, a search cannot walk the name index and filter 2 million names one by one:
+        # PostgreSQL takes the few names the trigram index finds and sorts them.
+        return workers.order_by(Upper("name"), "pk")
     return workers.order_by("name", "pk")
+
+
+def _matching(scope: Scope, f: RosterFilter, on: dt.date) -> QuerySet[Employment] | None:
+    """The scope's employments that pass the unit, Pemda, category and active filters (None: every worker)."""
+    narrow: dict[str, Any] = {}
+    if f.employer is not None:
+        narrow["employer_id"] = f.employer
+    if f.unit is not None:
+        narrow["unit_id"] = f.unit
+    if f.category:
+        narrow["category"] = f.category
+    active = f.status in ("aktif", "belum")
+    if scope.everything and not narrow and not active:
+        return None
+    matching = scope.restrict(Employment.objects.filter(**narrow))
+    return matching.filter(_active(on)) if active else matching
+
+
+def roster_ids(scope: Scope, f: RosterFilter, on: dt.date) -> list[int] | None:
+    """The ids `roster_workers` lists, in order, kept in the cache until the registry changes; None for a search
+    or a nationwide list, which go to the database each time. Ordering a Pemda of 100,000 by name joins the
+    national worker table, so the order is computed once per change instead of once per page."""
+    if f.q or scope.everything:
+        return None
+    employers = ",".join(str(i) for i in sorted(scope.employer_ids or ()))
+    key = f"{employers}:{scope.unit_id}:{f.as_query()}:{on.isoformat()}"
+    return cached_value("roster", key, lambda: list(roster_workers(scope, f, on).values_list("pk", flat=True)))
+
+
+def workers_by_id(ids: Sequence[int]) -> list[Worker]:
+    """These workers, in this order (one query)."""
+    found = Worker.objects.in_bulk(list(ids))
+    return [found[i] for i in ids if i in found]
+
+
+def roster_count(scope: Scope, f: RosterFilter, on: dt.date) -> int:
+    """How many workers `roster_workers` lists. Without a search or a membership status it counts distinct
+    workers on the employments (one index-only scan of one Pemda) instead of probing the national worker table."""
+    matching = _matching(scope, f, on)
+    if f.q or f.status in ("berhenti", "terdaftar", "belum") or matching is None:
+        return roster_workers(scope, f, on).count()
+    return matching.values("worker_id").distinct().count()
 
 
 @dataclass(frozen=True)

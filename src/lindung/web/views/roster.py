@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
+from typing import Any
+
+from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
@@ -19,10 +21,13 @@ from lindung.web.roster_query import (
     RosterFilter,
     dots,
     mask_phone,
+    roster_count,
+    roster_ids,
     roster_rows,
     roster_workbook,
     roster_workers,
     worker_record,
+    workers_by_id,
 )
 
 PER_PAGE = 50
@@ -44,12 +49,21 @@ def _filter(request: HttpRequest, scope: Scope) -> tuple[RosterFilter, list[Empl
 def roster(request: HttpRequest, scope: Scope) -> HttpResponse:
     f, employers, units = _filter(request, scope)
     today = timezone.localdate()
-    page = Paginator(roster_workers(scope, f, today), PER_PAGE).get_page(request.GET.get("page"))
+    ids = roster_ids(scope, f, today)
+    page: Page[Any]
+    if ids is not None:
+        page = Paginator(ids, PER_PAGE).get_page(request.GET.get("page"))
+        workers = workers_by_id(list(page.object_list))
+    else:
+        paginator = Paginator(roster_workers(scope, f, today), PER_PAGE)
+        paginator.count = roster_count(scope, f, today)  # a cached_property: set it with the faster count
+        page = paginator.get_page(request.GET.get("page"))
+        workers = list(page.object_list)
     context = {
         "f": f,
         "query": f.as_query(),
         "page": page,
-        "rows": roster_rows(scope, list(page.object_list), today),
+        "rows": roster_rows(scope, workers, today),
         "total": dots(page.paginator.count),
         "full_access": scope.can("personal.full"),
         "employers": employers if len(employers) > 1 else [],
