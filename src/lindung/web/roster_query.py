@@ -11,7 +11,7 @@ import datetime as dt
 import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +27,7 @@ from lindung.domain.privacy import mask_nik
 from lindung.domain.terms import WORKER_CATEGORIES
 from lindung.enrolment.models import Membership
 from lindung.registry.models import Change, ChangeSet, Employment, Worker, WorkUnit
-from lindung.web.coverage_cache import cached_value
+from lindung.web.roster_index import roster_index
 
 STATUSES = ("aktif", "berhenti", "terdaftar", "belum")
 
@@ -156,15 +156,17 @@ def _matching(scope: Scope, f: RosterFilter, on: dt.date) -> QuerySet[Employment
     return matching.filter(_active(on)) if active else matching
 
 
-def roster_ids(scope: Scope, f: RosterFilter, on: dt.date) -> list[int] | None:
-    """The ids `roster_workers` lists, in order, kept in the cache until the registry changes; None for a search
-    or a nationwide list, which go to the database each time. Ordering a Pemda of 100,000 by name joins the
-    national worker table, so the order is computed once per change instead of once per page."""
-    if f.q or scope.everything:
+def roster_ids(scope: Scope, f: RosterFilter, on: dt.date) -> Sequence[int] | None:
+    """The ids `roster_workers` lists, in name order, from the scope's roster held in memory (`roster_index`):
+    a page, its count and a name search never join the national worker table. None for a NIK search or a
+    nationwide list (a superuser's), which go to the database each time."""
+    if scope.everything or (f.q and _nik_search(f.q) is not None):
         return None
+    whole = replace(f, q="")
     employers = ",".join(str(i) for i in sorted(scope.employer_ids or ()))
-    key = f"{employers}:{scope.unit_id}:{f.as_query()}:{on.isoformat()}"
-    return cached_value("roster", key, lambda: list(roster_workers(scope, f, on).values_list("pk", flat=True)))
+    key = f"{employers}:{scope.unit_id}:{whole.as_query()}:{on.isoformat()}"
+    index = roster_index(key, lambda: list(roster_workers(scope, whole, on).values_list("pk", "name")))
+    return index.matching(f.q) if f.q else index.ids
 
 
 def workers_by_id(ids: Sequence[int]) -> list[Worker]:
