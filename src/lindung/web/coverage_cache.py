@@ -1,4 +1,5 @@
-"""The cache of coverage trees and trends (per node and day) and of roster orders (per scope and filter).
+"""The cache of coverage trees and trends, per node and day; its version number also retires the in-memory
+rosters of `web.roster_index`.
 
 Every entry is kept under a version number that every committed write of workers, employments, memberships,
 units or employers changes (`connect_signals`, called by the app's ready()), so a cached figure is never older
@@ -54,13 +55,9 @@ def connect_signals() -> None:
 
 
 def cached(kind: str, place: Place, on: dt.date, compute: Callable[[], T]) -> T:
-    return cached_value(kind, f"{place.key}:{on.isoformat()}", compute)
-
-
-def cached_value(kind: str, key: str, compute: Callable[[], T]) -> T:
-    """`compute()`, kept until the registry changes (or CACHE_SECONDS): coverage trees, roster orders."""
+    """`compute()`, kept until the registry changes (or CACHE_SECONDS)."""
     database = hashlib.sha1(str(connection.settings_dict["NAME"]).encode(), usedforsecurity=False).hexdigest()[:8]
-    key = f"lindung:coverage:{database}:{coverage_version()}:{kind}:{key}"
+    key = f"lindung:coverage:{database}:{coverage_version()}:{kind}:{place.key}:{on.isoformat()}"
     found: T | None = cache.get(key)
     if found is None:
         found = compute()
