@@ -6,9 +6,11 @@ import csv
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from playwright.sync_api import ConsoleMessage, Page, expect
 
+from lindung.demo.users import DEMO_PASSWORD
 from tests.e2e.conftest import screenshot
 
 HEADER = ["NIK", "Nama Lengkap", "L/P", "Kode Unit", "Kategori", "Jabatan", "Gaji", "TMT"]
@@ -134,3 +136,19 @@ def test_a_clerk_cannot_open_another_opds_worker_by_editing_the_url(open_as: Ope
     answer = dlh.goto(worker_url)
     assert answer is not None and answer.status == 404
     expect(dlh.locator("main")).to_contain_text("Tidak ditemukan")
+
+
+def test_a_user_logs_in_and_reaches_the_page_by_keyboard_alone(browser: Any, site: str) -> None:
+    context = browser.new_context(base_url=site, viewport={"width": 1280, "height": 860})
+    page = context.new_page()
+    page.goto("/masuk/")
+    page.keyboard.type("pemda.okutimur")  # the user name field has the focus
+    page.keyboard.press("Tab")
+    page.keyboard.type(DEMO_PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(lambda url: "/masuk/" not in url)
+    page.keyboard.press("Tab")  # the first stop is the skip link, then Enter jumps to the content
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Langsung ke isi"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "isi"
+    context.close()
