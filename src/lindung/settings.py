@@ -60,6 +60,8 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
 DATABASES = {"default": _db}
 
 DATA_DIR = Path(os.environ.get("LINDUNG_DATA_DIR") or Path.cwd() / "lindung-data")
+# The address printed in the QR codes of certificates and cards (their public verification page).
+PUBLIC_URL = os.environ.get("LINDUNG_PUBLIC_URL") or "http://127.0.0.1:8000"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -77,6 +79,7 @@ INSTALLED_APPS = [
     "lindung.enrolment",
     "lindung.billing",
     "lindung.coverage",
+    "lindung.documents",
     "lindung.accounts",
     "lindung.demo",
     "lindung.api",

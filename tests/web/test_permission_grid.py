@@ -16,6 +16,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from lindung.billing.services import issue_invoice
+from lindung.documents.services import issue_employer_certificate
+from lindung.documents.tokens import sign
 from lindung.intake import jobs
 from tests.web.conftest import DINKES_NIKS, PERSONAS, World
 
@@ -59,6 +61,7 @@ GRID: dict[str, tuple[int, int, int, int, int, int, int]] = {
     "user_active": (405, 405, 405, 405, 405, 405, 405),
     "tokens": (200, 200, 200, 200, 200, 200, LOGIN),
     "token_revoke": (405, 405, 405, 405, 405, 405, 405),
+    "verification": (200, 200, 200, 200, 200, 200, 200),  # public: a genuine certificate's page
 }
 
 # POST-only pages: who must be refused, and how. Personas allowed in scope are left out (they would write).
@@ -80,7 +83,7 @@ POST_REFUSED: dict[str, dict[str, int]] = {
     "token_revoke": {"clerk": 404, "other_admin": 404, "monitor": 404, "anonymous": LOGIN},
 }
 
-PUBLIC = {"login", "logout"}  # pages anyone may open
+PUBLIC = {"login", "logout", "verification"}  # pages anyone may open
 
 
 def _patterns(patterns: list[Any], prefix: str = "") -> Iterator[tuple[str, URLPattern]]:
@@ -117,7 +120,9 @@ def samples(world: World, personas: dict[str, Client], tmp_path: Any) -> dict[st
     assert jobs.errors_path(job).is_file()
     token = world.users["branch"].api_tokens.create(name="t", prefix="x", digest="0" * 64)
     worker = world.worker(DINKES_NIKS[0])
+    certificate = issue_employer_certificate("13.11", actor="test", on=dt.date(2026, 11, 2))
     return {
+        "verification": {"token": sign(certificate.token_id)},
         "worker": {"pk": worker.pk},
         "import_job": {"job_id": job.id},
         "import_status": {"job_id": job.id},

@@ -14,6 +14,7 @@ from lindung.web.views import (
     roster,
     targets,
     users,
+    verification,
 )
 
 urlpatterns = [
@@ -27,4 +28,5 @@ urlpatterns = [
     path("", include(invoices)),
     path("", include(budget)),
     path("", include(users)),
+    path("", include(verification)),
 ]

@@ -1,0 +1,205 @@
+"""Issuing, revoking and verifying documents. Every change is recorded (who, when, why); nothing is deleted."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from lindung.coverage.services import coverage_tree
+from lindung.documents.models import Document
+from lindung.documents.tokens import new_token_id, sign, unsign
+from lindung.domain.errors import Conflict, NotFound
+from lindung.domain.privacy import mask_nik
+from lindung.enrolment.models import Agreement, Membership
+from lindung.enrolment.services import agreement_in_force
+from lindung.registry.models import Employer
+from lindung.registry.services import get_employer
+
+PREFIX: dict[str, str] = {Document.Kind.EMPLOYER: "SERT", Document.Kind.CARD: "KARTU"}
+
+
+def verification_url(document: Document) -> str:
+    """The address in the QR code: the public verification page of this document's signed token."""
+    base = str(getattr(settings, "PUBLIC_URL", "http://127.0.0.1:8000")).rstrip("/")
+    return f"{base}/verifikasi/{sign(document.token_id)}"
+
+
+def _numbers(employer: Employer, kind: str, year: int, count: int) -> list[str]:
+    """The next `count` readable numbers of this kind for this Pemda and year (the caller holds the lock)."""
+    prefix = f"{PREFIX[kind]}-{employer.region_id}-{year}-"
+    used = Document.objects.filter(number__startswith=prefix).count()
+    return [f"{prefix}{used + i:06d}" for i in range(1, count + 1)]
+
+
+def _supersede(old: list[Document], new: Document) -> None:
+    Document.objects.filter(pk__in=[d.pk for d in old]).update(status=Document.Status.SUPERSEDED, superseded_by=new)
+
+
+def _lock(employer: Employer) -> None:
+    Employer.objects.select_for_update().filter(pk=employer.pk).first()
+
+
+def _basis(agreement: Agreement) -> dict[str, Any]:
+    return {
+        "kind": agreement.get_basis_display() if agreement.basis else "",
+        "number": agreement.basis_number,
+        "date": agreement.basis_date.isoformat() if agreement.basis_date else None,
+    }
+
+
+def issue_employer_certificate(employer_code: str, *, actor: str, on: dt.date | None = None) -> Document:
+    """The sertifikat kepesertaan of a Pemda on `on`: its NPP, programs, legal basis, effective date and the
+    workers enrolled per unit. It supersedes the Pemda's earlier certificate."""
+    on = on or timezone.localdate()
+    employer = get_employer(employer_code)
+    agreement = agreement_in_force(employer, Agreement.Segment.PPU, on)
+    if agreement is None:
+        raise NotFound(f"{employer.name} belum punya perjanjian (PKS) yang berlaku pada {on.isoformat()}")
+    tree = coverage_tree(on, employer=employer.region_id)
+    units = [{"code": c.code, "name": c.name, "enrolled": c.counts.enrolled} for c in tree.children]
+    content = {
+        "employer": employer.name,
+        "code": employer.region_id,
+        "npp": employer.npp or "",
+        "programs": agreement.programs.split(","),
+        "basis": _basis(agreement),
+        "effective": agreement.effective_from.isoformat(),
+        "units": [u for u in units if u["enrolled"]],
+        "enrolled": tree.counts.enrolled,
+        "on": on.isoformat(),
+    }
+    with transaction.atomic():
+        _lock(employer)
+        old = list(Document.objects.filter(employer=employer, kind=Document.Kind.EMPLOYER, status="current"))
+        (number,) = _numbers(employer, Document.Kind.EMPLOYER, on.year, 1)
+        doc = Document.objects.create(
+            kind=Document.Kind.EMPLOYER,
+            number=number,
+            token_id=new_token_id(),
+            employer=employer,
+            content=content | {"number": number},
+            issued_by=actor,
+        )
+        _supersede(old, doc)
+    return doc
+
+
+def _card_content(m: Membership) -> dict[str, Any]:
+    return {
+        "name": m.worker.name,
+        "nik": mask_nik(m.worker.nik),
+        "kpj": m.kpj or "",
+        "employer": m.employer.name,
+        "unit": m.employment.unit.name,
+        "programs": m.agreement.programs.split(","),
+        "valid_from": m.valid_from.isoformat(),
+    }
+
+
+def issue_cards(
+    employer_code: str, *, actor: str, unit: str | None = None, on: dt.date | None = None
+) -> list[Document]:
+    """A kartu peserta for every membership of the Pemda (or one unit) valid on `on` and not rejected. A card
+    issued again supersedes the worker's earlier card of that membership."""
+    on = on or timezone.localdate()
+    employer = get_employer(employer_code)
+    memberships = (
+        Membership.objects.filter(employer=employer, valid_from__lte=on)
+        .exclude(status=Membership.Status.REJECTED)
+        .exclude(valid_to__lt=on)
+        .select_related("worker", "employer", "employment__unit", "agreement")
+        .order_by("employment__unit__code", "worker__name", "pk")
+    )
+    if unit is not None:
+        memberships = memberships.filter(employment__unit__code=unit)
+    rows = list(memberships)
+    if not rows:
+        raise NotFound(f"Tidak ada peserta yang berlaku pada {on.isoformat()} untuk dibuatkan kartu")
+    with transaction.atomic():
+        _lock(employer)
+        numbers = _numbers(employer, Document.Kind.CARD, on.year, len(rows))
+        docs = [
+            Document(
+                kind=Document.Kind.CARD,
+                number=number,
+                token_id=new_token_id(),
+                employer=employer,
+                membership=m,
+                content=_card_content(m) | {"number": number},
+                issued_by=actor,
+            )
+            for number, m in zip(numbers, rows, strict=True)
+        ]
+        old = Document.objects.filter(
+            kind=Document.Kind.CARD, status=Document.Status.CURRENT, membership__in=[m.pk for m in rows]
+        )
+        old_ids = list(old.values_list("pk", flat=True))
+        Document.objects.bulk_create(docs, batch_size=2000)
+        if old_ids:
+            # The new card of each membership replaces its old one.
+            new_of = {d.membership_id: d for d in Document.objects.filter(number__in=numbers)}
+            for stale in Document.objects.filter(pk__in=old_ids):
+                stale.status = Document.Status.SUPERSEDED
+                stale.superseded_by = new_of[stale.membership_id]
+                stale.save(update_fields=["status", "superseded_by"])
+    return list(Document.objects.filter(number__in=numbers).order_by("number"))
+
+
+def revoke(number: str, *, actor: str, reason: str) -> Document:
+    if not reason.strip():
+        raise Conflict("Sebutkan alasan pencabutan")
+    with transaction.atomic():
+        doc = Document.objects.select_for_update().filter(number=number).first()
+        if doc is None:
+            raise NotFound(f"Dokumen {number} tidak ditemukan")
+        if doc.status == Document.Status.REVOKED:
+            raise Conflict(f"Dokumen {number} sudah dicabut")
+        doc.status = Document.Status.REVOKED
+        doc.revoked_at = timezone.now()
+        doc.revoked_by = actor
+        doc.revoked_reason = reason.strip()
+        doc.save(update_fields=["status", "revoked_at", "revoked_by", "revoked_reason"])
+    return doc
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the public page says: genuine and current, superseded, revoked, or not genuine at all."""
+
+    state: str  # asli, diganti, dicabut, palsu
+    document: Document | None = None
+    replacement: str | None = None  # the number that superseded it
+
+    def as_dict(self) -> dict[str, Any]:
+        d = self.document
+        return {
+            "state": self.state,
+            "genuine": d is not None,
+            "current": self.state == "asli",
+            "number": d.number if d else None,
+            "kind": d.kind if d else None,
+            "issued_at": d.issued_at.isoformat() if d else None,
+            "content": d.content if d else None,
+            "superseded_by": self.replacement,
+            "revoked_at": d.revoked_at.isoformat() if d and d.revoked_at else None,
+            "revoked_reason": d.revoked_reason if d and d.revoked_at else None,
+        }
+
+
+def verify(token: str) -> Verdict:
+    token_id = unsign(token.strip())
+    if token_id is None:
+        return Verdict("palsu")
+    doc = Document.objects.select_related("superseded_by").filter(token_id=token_id).first()
+    if doc is None:
+        return Verdict("palsu")
+    if doc.status == Document.Status.REVOKED:
+        return Verdict("dicabut", doc)
+    if doc.status == Document.Status.SUPERSEDED:
+        return Verdict("diganti", doc, doc.superseded_by.number if doc.superseded_by else None)
+    return Verdict("asli", doc)

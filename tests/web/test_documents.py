@@ -1,0 +1,133 @@
+"""Certificates and cards: numbered, with a QR code read back by a real decoder, told apart when genuine,
+superseded, revoked, altered or forged."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pypdfium2
+import pytest
+import zxingcpp
+from pypdf import PdfReader
+
+from lindung.documents import services
+from lindung.documents.models import Document
+from lindung.documents.pdf import write_cards, write_certificate
+from lindung.documents.tokens import new_token_id, sign
+from lindung.domain.errors import Conflict
+from tests.web.conftest import DINKES_NIKS, SATPOL_NIK, World
+
+ON = dt.date(2026, 11, 2)
+
+
+def qr_codes(path: Path, page: int = 0) -> list[str]:
+    """The QR codes on a page of the PDF, decoded by zxing-cpp from a 300-dpi rendering."""
+    rendered = pypdfium2.PdfDocument(str(path))[page].render(scale=300 / 72).to_pil()
+    return [r.text for r in zxingcpp.read_barcodes(rendered)]
+
+
+def text(path: Path, page: int = 0) -> str:
+    return PdfReader(str(path)).pages[page].extract_text()
+
+
+def test_the_employer_certificate_states_the_figures_and_its_qr_code_verifies_it(
+    world: World,
+    tmp_path: Path,
+) -> None:
+    doc = services.issue_employer_certificate("13.11", actor="test", on=ON)
+    assert doc.number == "SERT-13.11-2026-000001"
+    pdf = write_certificate(doc, tmp_path / "sertifikat.pdf")
+    page = text(pdf)
+    assert "SERTIFIKAT KEPESERTAAN" in page and "Pemerintah Kabupaten Solok Selatan" in page
+    assert "JKK, JKM" in page and "3 pekerja" in page
+    assert "Dinas Kesehatan" in page and "Satpol PP dan Damkar" in page
+    assert qr_codes(pdf) == [services.verification_url(doc)]
+    token = qr_codes(pdf)[0].rsplit("/verifikasi/", 1)[1]
+    verdict = services.verify(token)
+    assert verdict.state == "asli" and verdict.document == doc
+    assert doc.token_id not in doc.number and doc.number not in token
+
+
+def test_a_reissued_certificate_supersedes_the_old_one(world: World) -> None:
+    first = services.issue_employer_certificate("13.11", actor="test", on=ON)
+    second = services.issue_employer_certificate("13.11", actor="test", on=ON)
+    old = services.verify(sign(first.token_id))
+    assert old.state == "diganti" and old.replacement == second.number
+    assert services.verify(sign(second.token_id)).state == "asli"
+    assert Document.objects.count() == 2  # nothing deleted
+
+
+def test_a_revoked_document_says_so_with_the_reason_and_cannot_be_revoked_twice(world: World) -> None:
+    doc = services.issue_employer_certificate("13.11", actor="test", on=ON)
+    services.revoke(doc.number, actor="kc.solok", reason="salah cetak")
+    verdict = services.verify(sign(doc.token_id)).as_dict()
+    assert verdict["state"] == "dicabut" and verdict["revoked_reason"] == "salah cetak"
+    with pytest.raises(Conflict):
+        services.revoke(doc.number, actor="kc.solok", reason="lagi")
+
+
+def test_an_altered_or_forged_token_is_told_apart_from_a_genuine_one(world: World) -> None:
+    doc = services.issue_employer_certificate("13.11", actor="test", on=ON)
+    genuine = sign(doc.token_id)
+    altered = genuine[:-1] + ("A" if genuine[-1] != "A" else "B")
+    assert services.verify(genuine).state == "asli"
+    assert services.verify(altered).state == "palsu"
+    assert services.verify(doc.token_id).state == "palsu"  # the id without its signature
+    assert services.verify(doc.number).state == "palsu"  # the number is not a token
+    assert services.verify(sign(new_token_id())).state == "palsu"  # signed, but never issued
+    assert services.verify(altered).as_dict()["content"] is None  # nothing shown for a forgery
+
+
+def test_cards_for_every_member_in_one_pdf_with_masked_niks_and_their_own_qr_codes(
+    world: World,
+    tmp_path: Path,
+) -> None:
+    cards = services.issue_cards("13.11", actor="test", on=ON)
+    assert [c.number for c in cards] == [f"KARTU-13.11-2026-00000{i}" for i in (1, 2, 3)]
+    pdf = write_cards(cards, tmp_path / "kartu.pdf")
+    assert len(PdfReader(str(pdf)).pages) == 3
+    pages = [text(pdf, i) for i in range(3)]
+    assert any("Siti Rahma" in p for p in pages) and any("Budi Santoso" in p for p in pages)
+    everything = "\n".join(pages)
+    assert all(nik not in everything for nik in [*DINKES_NIKS, SATPOL_NIK])
+    assert "1311********0001" in everything and "JKK, JKM" in everything
+    for i, card in enumerate(cards):
+        (url,) = qr_codes(pdf, i)
+        assert url == services.verification_url(card)
+        assert services.verify(url.rsplit("/", 1)[1]).document == card
+
+
+def test_cards_of_one_unit_and_a_reissue_supersedes_each_members_card(world: World) -> None:
+    first = services.issue_cards("13.11", actor="test", unit="DINKES", on=ON)
+    assert {c.content["unit"] for c in first} == {"Dinas Kesehatan"} and len(first) == 2
+    again = services.issue_cards("13.11", actor="test", unit="DINKES", on=ON)
+    for old, new in zip(first, again, strict=True):
+        verdict = services.verify(sign(old.token_id))
+        assert verdict.state == "diganti" and verdict.replacement == new.number
+
+
+def test_the_certificate_command_issues_verifies_and_revokes(
+    world: World, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from django.core.management import call_command
+
+    out = tmp_path / "kartu.pdf"
+    call_command("certificate", "issue", "--kind", "card", "--employer", "13.11", "--on", "2026-11-02",
+                 "--out", str(out), "--format", "json")  # fmt: skip
+    issued = json.loads(capsys.readouterr().out)
+    assert issued["file"] == str(out) and len(issued["documents"]) == 3
+    assert qr_codes(out, 0) == [issued["documents"][0]["url"]]
+    token = issued["documents"][0]["url"].rsplit("/", 1)[1]
+    call_command("certificate", "verify", token, "--format", "json")
+    verdict = json.loads(capsys.readouterr().out)
+    assert verdict["state"] == "asli" and verdict["content"]["nik"].startswith("1311****")
+    call_command("certificate", "revoke", issued["documents"][0]["number"], "--reason", "hilang")
+    capsys.readouterr()
+    call_command("certificate", "verify", token, "--format", "json")
+    assert json.loads(capsys.readouterr().out)["state"] == "dicabut"
+    with pytest.raises(SystemExit) as forged:
+        call_command("certificate", "verify", token + "x", "--format", "json")
+    assert forged.value.code == 1 and json.loads(capsys.readouterr().out)["state"] == "palsu"
