@@ -11,7 +11,7 @@ PORT ?= 8000
 
 export LINDUNG_ALLOW_DEV_KEY = 1
 
-.PHONY: install run test lint test-sqlite test-postgres bench bench-invoice bench-coverage bench-load screenshots system-packages clean
+.PHONY: install run test lint test-sqlite test-postgres bench bench-invoice bench-coverage bench-load bench-cards screenshots system-packages clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,9 @@ bench: install system-packages
 
 bench-load: install system-packages
 	scripts/with-postgres.sh $(BIN)/python bench/load.py $(BENCH_ARGS)
+
+bench-cards: install
+	$(BIN)/python bench/cards.py $(BENCH_ARGS)
 
 # Refresh the README's screenshots (docs/screenshots/) from the browser tests.
 screenshots: install system-packages
