@@ -131,3 +131,22 @@ def test_the_certificate_command_issues_verifies_and_revokes(
     with pytest.raises(SystemExit) as forged:
         call_command("certificate", "verify", token + "x", "--format", "json")
     assert forged.value.code == 1 and json.loads(capsys.readouterr().out)["state"] == "palsu"
+
+
+def test_an_award_states_the_achievement_and_is_refused_below_the_threshold(world: World, tmp_path: Path) -> None:
+    from decimal import Decimal
+
+    from lindung.documents.pdf import write_award
+
+    award = services.issue_award("13.11", actor="kc", min_coverage=Decimal(90), every_unit=True, on=ON)
+    assert award.number == "PIAGAM-13.11-2026-000001"
+    pdf = write_award(award, tmp_path / "piagam.pdf")
+    page = text(pdf)
+    assert "PIAGAM PENGHARGAAN" in page and "Pemerintah Kabupaten Solok Selatan" in page
+    assert "3 dari 3 pekerja" in page and "cakupan 100,0%" in page and "2 dari 2 unit kerja" in page
+    assert qr_codes(pdf) == [services.verification_url(award)]
+    with pytest.raises(Conflict, match="belum mencapai ambang"):
+        services.issue_award("13.02", actor="kc", min_coverage=Decimal(50), on=ON)
+    with pytest.raises(Conflict, match="Tentukan ambang"):
+        services.issue_award("13.11", actor="kc", on=ON)
+    assert Document.objects.filter(kind=Document.Kind.AWARD).count() == 1

@@ -1,4 +1,5 @@
-"""Numbered documents anyone can verify: the sertifikat kepesertaan of a Pemda and the kartu peserta of a worker.
+"""Numbered documents anyone can verify: the sertifikat kepesertaan and the piagam penghargaan of a Pemda, and
+the kartu peserta of a worker.
 
 A document keeps what it shows (`content`), so the public verification page shows exactly that and nothing more.
 Its number is readable (SERT-16.08-2026-000001); its QR code carries a signed random token that cannot be
@@ -17,6 +18,7 @@ class Document(models.Model):
     class Kind(models.TextChoices):
         EMPLOYER = "employer", "Sertifikat kepesertaan"
         CARD = "card", "Kartu peserta"
+        AWARD = "award", "Piagam penghargaan"
 
     class Status(models.TextChoices):
         CURRENT = "current", "berlaku"

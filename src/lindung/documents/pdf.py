@@ -125,6 +125,45 @@ def write_certificate(document: Document, path: Path) -> Path:
     return path
 
 
+def write_award(document: Document, path: Path) -> Path:
+    """The piagam penghargaan of a Pemda, A4 landscape, stating the achievement in figures."""
+    c = document.content
+    pdf = _pdf("A4")
+    pdf.add_page(orientation="L")
+    pdf.set_draw_color(*BLUE)
+    pdf.set_line_width(1.5)
+    pdf.rect(10, 10, 277, 190)
+    pdf.set_text_color(*BLUE)
+    pdf.set_font(FONT, "B", 26)
+    pdf.set_xy(15, 30)
+    pdf.cell(267, 14, "PIAGAM PENGHARGAAN", align="C")
+    pdf.set_font(FONT, "", 11)
+    pdf.set_xy(15, 45)
+    pdf.cell(267, 6, f"Nomor {c['number']}", align="C")
+    pdf.set_text_color(0, 0, 0)
+    pdf.set_font(FONT, "", 12)
+    pdf.set_xy(15, 60)
+    pdf.cell(267, 7, "diberikan kepada", align="C")
+    pdf.set_font(FONT, "B", 18)
+    pdf.set_xy(15, 70)
+    pdf.cell(267, 10, c["employer"], align="C")
+    pdf.set_font(FONT, "", 12)
+    coverage = c["coverage"].replace(".", ",")
+    text = (
+        f"atas perlindungan jaminan sosial ketenagakerjaan bagi pekerja non-ASN: {number_text(c['enrolled'])} dari "
+        f"{number_text(c['workers'])} pekerja terdaftar (cakupan {coverage}%), dan {c['units_enrolled']} dari "
+        f"{c['units']} unit kerja telah mendaftarkan pekerjanya, per {_date(c['on'])}."
+    )
+    pdf.set_xy(40, 88)
+    pdf.multi_cell(217, 7, text, align="C")
+    draw_qr(pdf, verification_url(document), 237, 150, 40)
+    pdf.set_font(FONT, "", 8.5)
+    pdf.set_xy(20, 178)
+    pdf.cell(200, 5, f"Periksa keaslian piagam ini dengan memindai kode QR (nomor {c['number']}).")
+    pdf.output(str(path))
+    return path
+
+
 def write_cards(documents: Sequence[Document], path: Path) -> Path:
     """Kartu peserta, one ID-1 card a page, in one PDF (one font load for the whole batch)."""
     pdf = _pdf(CARD)  # (width, height): fpdf2 takes a tuple as it is in portrait

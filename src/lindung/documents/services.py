@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -20,7 +21,7 @@ from lindung.enrolment.services import agreement_in_force
 from lindung.registry.models import Employer
 from lindung.registry.services import get_employer
 
-PREFIX: dict[str, str] = {Document.Kind.EMPLOYER: "SERT", Document.Kind.CARD: "KARTU"}
+PREFIX: dict[str, str] = {Document.Kind.EMPLOYER: "SERT", Document.Kind.CARD: "KARTU", Document.Kind.AWARD: "PIAGAM"}
 
 
 def verification_url(document: Document) -> str:
@@ -87,6 +88,60 @@ def issue_employer_certificate(employer_code: str, *, actor: str, on: dt.date | 
         )
         _supersede(old, doc)
     return doc
+
+
+def issue_award(
+    employer_code: str,
+    *,
+    actor: str,
+    min_coverage: Decimal | None = None,
+    every_unit: bool = False,
+    on: dt.date | None = None,
+) -> Document:
+    """A piagam penghargaan for a Pemda that reached the issuer's threshold on `on`: a coverage of at least
+    `min_coverage` percent and/or enrolled workers in every unit that has workers. It states the figures;
+    a Pemda short of the threshold gets a Conflict that says by how much."""
+    if min_coverage is None and not every_unit:
+        raise Conflict("Tentukan ambang: cakupan minimal (persen) dan/atau setiap unit kerja")
+    on = on or timezone.localdate()
+    employer = get_employer(employer_code)
+    tree = coverage_tree(on, employer=employer.region_id)
+    counts = tree.counts
+    staffed = [c for c in tree.children if c.counts.workers]
+    covered_units = [c for c in staffed if c.counts.enrolled]
+    coverage = counts.coverage
+    short = []
+    if min_coverage is not None and (coverage is None or coverage < min_coverage):
+        short.append(f"cakupan {coverage if coverage is not None else 0}% di bawah {min_coverage}%")
+    if every_unit and len(covered_units) < len(staffed):
+        short.append(f"{len(staffed) - len(covered_units)} unit kerja belum mendaftarkan pekerjanya")
+    if short:
+        raise Conflict(f"{employer.name} belum mencapai ambang piagam: " + "; ".join(short))
+    content = {
+        "employer": employer.name,
+        "code": employer.region_id,
+        "enrolled": counts.enrolled,
+        "workers": counts.workers,
+        "coverage": str(coverage),
+        "units": len(staffed),
+        "units_enrolled": len(covered_units),
+        "threshold": {
+            "min_coverage": str(min_coverage) if min_coverage is not None else None,
+            "every_unit": every_unit,
+        },
+        "on": on.isoformat(),
+    }
+    with transaction.atomic():
+        _lock(employer)
+        (number,) = _numbers(employer, Document.Kind.AWARD, on.year, 1)
+        return Document.objects.create(
+            kind=Document.Kind.AWARD,
+            number=number,
+            token_id=new_token_id(),
+            employer=employer,
+            content=content | {"number": number},
+            issued_by=actor,
+        )
 
 
 def _card_content(m: Membership) -> dict[str, Any]:

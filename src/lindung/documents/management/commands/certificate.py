@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -7,7 +8,7 @@ from django.core.management.base import CommandParser
 
 from lindung.cli import EXIT_REJECTED, LindungCommand, actor, add_format, print_json
 from lindung.documents import services
-from lindung.documents.pdf import write_cards, write_certificate
+from lindung.documents.pdf import write_award, write_cards, write_certificate
 
 STATES = {
     "asli": "ASLI dan berlaku",
@@ -23,11 +24,13 @@ class Command(LindungCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         issue = sub.add_parser("issue", help="menerbitkan sertifikat Pemda atau kartu peserta (PDF)")
-        issue.add_argument("--kind", required=True, choices=["employer", "card"], help="employer atau card")
+        issue.add_argument("--kind", required=True, choices=["employer", "card", "award"], help="employer, card, award")
         issue.add_argument("--employer", required=True, help="kode wilayah Pemda")
         issue.add_argument("--unit", help="kartu untuk satu unit kerja saja")
         issue.add_argument("--on", help="per tanggal YYYY-MM-DD (bawaan: hari ini)")
         issue.add_argument("--out", required=True, help="berkas PDF yang ditulis")
+        issue.add_argument("--min-coverage", type=Decimal, help="piagam: cakupan minimal dalam persen, mis. 90")
+        issue.add_argument("--every-unit", action="store_true", help="piagam: setiap unit kerja sudah mendaftar")
         add_format(issue)
         verify = sub.add_parser("verify", help="memeriksa keaslian dokumen dari tokennya (isi kode QR)")
         verify.add_argument("token", help="token dari alamat /verifikasi/<token>")
@@ -43,11 +46,21 @@ class Command(LindungCommand):
     def _issue(self, options: dict[str, Any]) -> None:
         on = self.parse_day(options["on"]) if options["on"] else None
         out = Path(options["out"])
+        if options["kind"] != "card" and options["unit"]:
+            self.usage_error("--unit hanya untuk --kind card")
         if options["kind"] == "employer":
-            if options["unit"]:
-                self.usage_error("--unit hanya untuk --kind card")
             docs = [services.issue_employer_certificate(options["employer"], actor=actor(), on=on)]
             write_certificate(docs[0], out)
+        elif options["kind"] == "award":
+            award = services.issue_award(
+                options["employer"],
+                actor=actor(),
+                min_coverage=options["min_coverage"],
+                every_unit=options["every_unit"],
+                on=on,
+            )
+            docs = [award]
+            write_award(award, out)
         else:
             docs = services.issue_cards(options["employer"], actor=actor(), unit=options["unit"], on=on)
             write_cards(docs, out)
