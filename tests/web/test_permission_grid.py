@@ -16,6 +16,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from lindung.billing.services import issue_invoice
+from lindung.documents.models import Document
 from lindung.documents.services import issue_employer_certificate
 from lindung.documents.tokens import sign
 from lindung.intake import jobs
@@ -62,6 +63,10 @@ GRID: dict[str, tuple[int, int, int, int, int, int, int]] = {
     "tokens": (200, 200, 200, 200, 200, 200, LOGIN),
     "token_revoke": (405, 405, 405, 405, 405, 405, 405),
     "verification": (200, 200, 200, 200, 200, 200, 200),  # public: a genuine certificate's page
+    "documents": (403, 403, 200, 200, 200, 403, LOGIN),
+    "document_issue": (405, 405, 405, 405, 405, 405, 405),
+    "document_pdf": (403, 403, 200, 404, 200, 403, LOGIN),  # the certificate of 13.11
+    "document_revoke": (405, 405, 405, 405, 405, 405, 405),
 }
 
 # POST-only pages: who must be refused, and how. Personas allowed in scope are left out (they would write).
@@ -81,6 +86,8 @@ POST_REFUSED: dict[str, dict[str, int]] = {
         "anonymous": LOGIN,
     },
     "token_revoke": {"clerk": 404, "other_admin": 404, "monitor": 404, "anonymous": LOGIN},
+    "document_issue": {"clerk": 403, "admin": 403, "other_admin": 403, "monitor": 403, "anonymous": LOGIN},
+    "document_revoke": {"clerk": 403, "admin": 403, "other_admin": 403, "monitor": 403, "anonymous": LOGIN},
 }
 
 PUBLIC = {"login", "logout", "verification"}  # pages anyone may open
@@ -123,6 +130,8 @@ def samples(world: World, personas: dict[str, Client], tmp_path: Any) -> dict[st
     certificate = issue_employer_certificate("13.11", actor="test", on=dt.date(2026, 11, 2))
     return {
         "verification": {"token": sign(certificate.token_id)},
+        "document_pdf": {"pk": certificate.pk},
+        "document_revoke": {"pk": certificate.pk},
         "worker": {"pk": worker.pk},
         "import_job": {"job_id": job.id},
         "import_status": {"job_id": job.id},
@@ -164,12 +173,14 @@ def test_refused_posts_change_nothing_and_get_the_expected_answer(
     for name, refused in POST_REFUSED.items():
         url = reverse(name, kwargs=samples.get(name))
         for persona, status in refused.items():
-            data = {"billing_code": "X1", "amount": "1000", "paid_on": "2024-07-10", "active": "0", "year": "2026"}
+            data = {"billing_code": "X1", "amount": "1000", "paid_on": "2024-07-10", "active": "0", "year": "2026",
+                    "employer": "13.11", "kind": "employer", "reason": "uji"}  # fmt: skip
             got = personas[persona].post(url, data).status_code
             if got != status:
                 wrong.append(f"POST {name} {persona}: {got}, expected {status}")
     assert wrong == [], "\n".join(wrong)
     assert not Payment.objects.exists()
+    assert Document.objects.get().status == Document.Status.CURRENT  # the sample certificate, untouched
     assert world.users["clerk"].is_active
 
 

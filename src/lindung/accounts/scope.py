@@ -47,6 +47,7 @@ ACTIONS: dict[str, frozenset[str]] = {
             "targets.edit",
             "compliance.view",
             "users.manage",
+            "documents.view",
         }
     ),
     Role.BRANCH: frozenset(
@@ -59,6 +60,8 @@ ACTIONS: dict[str, frozenset[str]] = {
             "agreement.view",
             "targets.view",
             "compliance.view",
+            "documents.view",
+            "documents.issue",
         }
     ),
     Role.MONITOR: frozenset({"dashboard", "targets.view", "compliance.view"}),
@@ -77,6 +80,7 @@ _PATHS: dict[str, tuple[str, str | None]] = {
     "intake.importjob": ("employer_id", "unit_id"),
     "coverage.target": ("employer_id", "unit_id"),
     "accounts.assignment": ("employer_id", "unit_id"),
+    "documents.document": ("employer_id", None),
 }
 
 

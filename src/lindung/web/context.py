@@ -20,6 +20,7 @@ MENU = [
     (_("Anggaran"), "budget", "billing.edit"),
     (_("Target"), "targets", "targets.view"),
     (_("Inpres 2/2021"), "compliance", "compliance.view"),
+    (_("Dokumen"), "documents", "documents.view"),
     (_("Pengguna"), "users", "users.manage"),
 ]
 

@@ -126,7 +126,8 @@ def page_of(request: HttpRequest, items: Any, size: int = PAGE_SIZE) -> Any:
 
 
 def download(data: bytes, filename: str) -> HttpResponse:
-    kind = XLSX if filename.endswith(".xlsx") else "text/csv; charset=utf-8"
+    kinds = {".xlsx": XLSX, ".pdf": "application/pdf"}
+    kind = next((k for suffix, k in kinds.items() if filename.endswith(suffix)), "text/csv; charset=utf-8")
     response = HttpResponse(data, content_type=kind)
     response["Content-Disposition"] = content_disposition_header(True, filename) or "attachment"
     return response

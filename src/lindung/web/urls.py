@@ -9,6 +9,7 @@ from lindung.web.views import (
     budget,
     compliance,
     dashboard,
+    documents,
     imports,
     invoices,
     roster,
@@ -28,5 +29,6 @@ urlpatterns = [
     path("", include(invoices)),
     path("", include(budget)),
     path("", include(users)),
+    path("", include(documents)),
     path("", include(verification)),
 ]

@@ -1,0 +1,101 @@
+"""Certificates, awards and cards of the Pemda in scope: the list, issuing (branch officers), revoking with a
+reason, and each document's PDF."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lindung.accounts.scope import Scope
+from lindung.documents import services
+from lindung.documents.models import Document
+from lindung.documents.pdf import write_award, write_cards, write_certificate
+from lindung.domain.errors import LindungError
+from lindung.web.access import needs
+from lindung.web.forms import actor, download, page_of, posted_employer, refuse, written
+
+WRITERS: dict[str, Callable[[Document, Path], Path]] = {
+    Document.Kind.EMPLOYER: write_certificate,
+    Document.Kind.AWARD: write_award,
+}
+
+
+@needs("documents.view")
+def documents(request: HttpRequest, scope: Scope) -> HttpResponse:
+    listed = scope.restrict(Document.objects.select_related("employer")).order_by("-issued_at", "-pk")
+    context = {"page": page_of(request, listed), "employers": list(scope.employers()), "kinds": Document.Kind.choices}
+    return render(request, "web/documents/list.html", context)
+
+
+def _coverage(text: str) -> Decimal | None:
+    if not text.strip():
+        return None
+    try:
+        return Decimal(text.strip().replace(",", "."))
+    except InvalidOperation:
+        raise refuse("min_coverage", _("Cakupan minimal harus angka persen, mis. 90")) from None
+
+
+@require_POST
+@needs("documents.issue")
+def document_issue(request: HttpRequest, scope: Scope) -> HttpResponse:
+    employer = posted_employer(request, scope)
+    kind = request.POST.get("kind", "")
+    try:
+        if kind == Document.Kind.EMPLOYER:
+            issued = [services.issue_employer_certificate(employer.region_id, actor=actor(request))]
+        elif kind == Document.Kind.AWARD:
+            award = services.issue_award(
+                employer.region_id,
+                actor=actor(request),
+                min_coverage=_coverage(request.POST.get("min_coverage", "")),
+                every_unit=request.POST.get("every_unit") == "1",
+            )
+            issued = [award]
+        elif kind == Document.Kind.CARD:
+            unit = request.POST.get("unit", "").strip() or None
+            issued = services.issue_cards(employer.region_id, actor=actor(request), unit=unit)
+        else:
+            raise refuse("kind", _("Pilih jenis dokumen"))
+    except LindungError as exc:
+        messages.error(request, str(exc))
+        return redirect("documents")
+    messages.success(request, _("%(n)s dokumen diterbitkan: %(first)s") % {"n": len(issued), "first": issued[0].number})
+    return redirect("documents")
+
+
+@needs("documents.view")
+def document_pdf(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
+    doc = scope.get(Document.objects.select_related("employer"), pk=pk)
+    writer = WRITERS.get(doc.kind)
+    data = written(lambda target: writer(doc, target) if writer else write_cards([doc], target), "pdf")
+    return download(data, f"{doc.number}.pdf")
+
+
+@require_POST
+@needs("documents.issue")
+def document_revoke(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
+    doc = scope.get(Document.objects.all(), pk=pk)
+    try:
+        services.revoke(doc.number, actor=actor(request), reason=request.POST.get("reason", ""))
+    except LindungError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("%(number)s dicabut.") % {"number": doc.number})
+    return redirect("documents")
+
+
+urlpatterns = [
+    path("dokumen/", documents, name="documents"),
+    path("dokumen/terbitkan/", document_issue, name="document_issue"),
+    path("dokumen/<int:pk>/pdf/", document_pdf, name="document_pdf"),
+    path("dokumen/<int:pk>/cabut/", document_revoke, name="document_revoke"),
+]
