@@ -152,3 +152,26 @@ def test_a_user_logs_in_and_reaches_the_page_by_keyboard_alone(browser: Any, sit
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "isi"
     context.close()
+
+
+def test_anyone_verifies_a_certificate_on_a_phone(open_as: OpenAs, browser: Any, site: str) -> None:
+    page = open_as("admin")
+    page.goto("/dokumen/")
+    page.get_by_label("Pemda").select_option("16.08")
+    page.get_by_label("Jenis").select_option("employer")
+    page.get_by_role("button", name="Terbitkan").click()
+    number = page.locator("table a").first.inner_text()
+    assert number.startswith("SERT-16.08-")
+    with page.expect_download() as download:
+        page.get_by_role("link", name=number).click()
+    pdf = Path(download.value.path())
+    from tests.web.test_documents import qr_codes
+
+    (url,) = qr_codes(pdf)
+    phone = browser.new_context(viewport={"width": 360, "height": 740})
+    visitor = phone.new_page()  # no login
+    visitor.goto(url.replace("http://127.0.0.1:8000", site))
+    expect(visitor.locator("main")).to_contain_text("ASLI dan berlaku")
+    expect(visitor.locator("main")).to_contain_text(number)
+    screenshot(visitor, "verifikasi-ponsel")
+    phone.close()
