@@ -16,7 +16,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from lindung.billing.services import issue_invoice
-from lindung.documents.models import Document
+from lindung.documents import jobs as card_jobs
+from lindung.documents.models import CardJob, Document
 from lindung.documents.services import issue_employer_certificate
 from lindung.documents.tokens import sign
 from lindung.intake import jobs
@@ -67,6 +68,12 @@ GRID: dict[str, tuple[int, int, int, int, int, int, int]] = {
     "document_issue": (405, 405, 405, 405, 405, 405, 405),
     "document_pdf": (403, 403, 200, 404, 200, 403, LOGIN),  # the certificate of 13.11
     "document_revoke": (405, 405, 405, 405, 405, 405, 405),
+    "document_reissue": (405, 405, 405, 405, 405, 405, 405),
+    "card_job_start": (405, 405, 405, 405, 405, 405, 405),
+    "card_job": (403, 403, 200, 404, 200, 403, LOGIN),  # the cards of 13.11, printed
+    "card_job_status": (403, 403, 200, 404, 200, 403, LOGIN),
+    "card_job_download": (403, 403, 200, 404, 200, 403, LOGIN),
+    "card_job_resume": (405, 405, 405, 405, 405, 405, 405),
 }
 
 # POST-only pages: who must be refused, and how. Personas allowed in scope are left out (they would write).
@@ -88,6 +95,9 @@ POST_REFUSED: dict[str, dict[str, int]] = {
     "token_revoke": {"clerk": 404, "other_admin": 404, "monitor": 404, "anonymous": LOGIN},
     "document_issue": {"clerk": 403, "admin": 403, "other_admin": 403, "monitor": 403, "anonymous": LOGIN},
     "document_revoke": {"clerk": 403, "admin": 403, "other_admin": 403, "monitor": 403, "anonymous": LOGIN},
+    "document_reissue": {"clerk": 403, "admin": 403, "other_admin": 403, "monitor": 403, "anonymous": LOGIN},
+    "card_job_start": {"clerk": 403, "admin": 403, "other_admin": 403, "monitor": 403, "anonymous": LOGIN},
+    "card_job_resume": {"clerk": 403, "admin": 403, "other_admin": 403, "monitor": 403, "anonymous": LOGIN},
 }
 
 PUBLIC = {"login", "logout", "verification"}  # pages anyone may open
@@ -128,7 +138,14 @@ def samples(world: World, personas: dict[str, Client], tmp_path: Any) -> dict[st
     token = world.users["branch"].api_tokens.create(name="t", prefix="x", digest="0" * 64)
     worker = world.worker(DINKES_NIKS[0])
     certificate = issue_employer_certificate("13.11", actor="test", on=dt.date(2026, 11, 2))
+    cards = card_jobs.run_job(str(card_jobs.create_job("13.11", actor="test", on=dt.date(2026, 11, 2)).pk))
+    assert cards.status == CardJob.Status.DONE
     return {
+        "document_reissue": {"pk": certificate.pk},
+        "card_job": {"job_id": cards.pk},
+        "card_job_status": {"job_id": cards.pk},
+        "card_job_download": {"job_id": cards.pk},
+        "card_job_resume": {"job_id": cards.pk},
         "verification": {"token": sign(certificate.token_id)},
         "document_pdf": {"pk": certificate.pk},
         "document_revoke": {"pk": certificate.pk},
@@ -153,7 +170,9 @@ def test_every_persona_gets_the_expected_answer_on_every_page(
     for name, expected in GRID.items():
         url = reverse(name, kwargs=samples.get(name))
         for persona, status in zip(PERSONAS, expected, strict=True):
-            got = personas[persona].get(url).status_code
+            answer = personas[persona].get(url)
+            answer.close()  # a download streams its file
+            got = answer.status_code
             if got != status:
                 wrong.append(f"{name} {persona}: {got}, expected {status}")
     assert wrong == [], "\n".join(wrong)
@@ -174,13 +193,15 @@ def test_refused_posts_change_nothing_and_get_the_expected_answer(
         url = reverse(name, kwargs=samples.get(name))
         for persona, status in refused.items():
             data = {"billing_code": "X1", "amount": "1000", "paid_on": "2024-07-10", "active": "0", "year": "2026",
-                    "employer": "13.11", "kind": "employer", "reason": "uji"}  # fmt: skip
+                    "employer": "13.11", "kind": "employer", "reason": "uji", "cards": "reissue"}  # fmt: skip
             got = personas[persona].post(url, data).status_code
             if got != status:
                 wrong.append(f"POST {name} {persona}: {got}, expected {status}")
     assert wrong == [], "\n".join(wrong)
     assert not Payment.objects.exists()
-    assert Document.objects.get().status == Document.Status.CURRENT  # the sample certificate, untouched
+    assert Document.objects.get(kind="employer").status == Document.Status.CURRENT  # the sample, untouched
+    assert not Document.objects.exclude(status=Document.Status.CURRENT).exists()  # no card re-issued
+    assert CardJob.objects.count() == 1
     assert world.users["clerk"].is_active
 
 

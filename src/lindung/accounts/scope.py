@@ -81,6 +81,7 @@ _PATHS: dict[str, tuple[str, str | None]] = {
     "coverage.target": ("employer_id", "unit_id"),
     "accounts.assignment": ("employer_id", "unit_id"),
     "documents.document": ("employer_id", None),
+    "documents.cardjob": ("employer_id", None),
 }
 
 

@@ -8,10 +8,67 @@ derived from the number. Nothing is deleted: a re-issue supersedes, a revocation
 
 from __future__ import annotations
 
+import uuid
+
 from django.db import models
 
 from lindung.enrolment.models import Membership
-from lindung.registry.models import Employer
+from lindung.registry.models import Employer, WorkUnit
+
+
+class CardJob(models.Model):
+    """All kartu peserta of a Pemda or one unit, issued and printed in one background job.
+
+    The job runs in stages and can be resumed where it stopped: the cards are issued in one transaction
+    (all or none), then written as PDF parts of at most `part_size` cards (each part a file written whole),
+    then put together as one PDF or a zip with one PDF per unit. A resumed job skips the parts on disk.
+    """
+
+    class Cards(models.TextChoices):
+        NEW = "new", "Yang belum punya kartu"
+        ALL = "all", "Semua peserta"
+        REISSUE = "reissue", "Semua, terbitkan ulang"
+
+    class Output(models.TextChoices):
+        PDF = "pdf", "Satu PDF"
+        ZIP = "zip", "Zip per unit"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Menunggu"
+        ISSUING = "issuing", "Menerbitkan kartu"
+        WRITING = "writing", "Menulis PDF"
+        DONE = "done", "Selesai"
+        FAILED = "failed", "Gagal"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    employer = models.ForeignKey(Employer, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(WorkUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    cards = models.CharField(max_length=8, choices=Cards.choices, default=Cards.ALL)
+    output = models.CharField(max_length=3, choices=Output.choices, default=Output.PDF)
+    on = models.DateField()
+    reason = models.TextField(blank=True)  # why the cards are issued again (cards=reissue)
+    part_size = models.PositiveIntegerField(default=500)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    documents = models.JSONField(default=list)  # the ids of the cards it prints, in print order, once issued
+    total = models.PositiveIntegerField(default=0)
+    written = models.PositiveIntegerField(default=0)  # cards written to PDF parts
+    message = models.TextField(blank=True)
+    runner = models.CharField(max_length=100, blank=True)  # host:pid of the process running it
+    file_name = models.CharField(max_length=200, blank=True)  # the finished PDF or zip, in the job's folder
+    created_by = models.CharField(max_length=150)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["employer", "-created_at"])]
+
+    def __str__(self) -> str:
+        return str(self.pk)
+
+    @property
+    def percent(self) -> int:
+        return min(100, self.written * 100 // self.total) if self.total else 0
 
 
 class Document(models.Model):
@@ -38,6 +95,7 @@ class Document(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoked_by = models.CharField(max_length=150, blank=True)
     revoked_reason = models.TextField(blank=True)
+    reason = models.TextField(blank=True)  # why it was issued again, when it superseded a document
 
     class Meta:
         indexes = [models.Index(fields=["employer", "kind", "status"])]

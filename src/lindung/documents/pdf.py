@@ -18,6 +18,7 @@ from lindung.documents.services import verification_url
 FONT = "DejaVu"
 CARD = (85.6, 54.0)
 BLUE = (31, 78, 120)
+MASK = 0  # the QR mask pattern; any of the eight is valid and they draw about as many runs
 
 
 def _pdf(fmt: str | tuple[float, float]) -> FPDF:
@@ -31,14 +32,21 @@ def _pdf(fmt: str | tuple[float, float]) -> FPDF:
 
 
 def draw_qr(pdf: FPDF, text: str, x: float, y: float, size: float) -> None:
-    """`text` as a QR code (error correction M, a quiet zone of 4 modules) in a `size` mm square at (x, y)."""
-    code = segno.make(text, error="m", micro=False)
+    """`text` as a QR code (error correction M, a quiet zone of 4 modules) in a `size` mm square at (x, y).
+
+    The mask pattern is fixed: choosing the best of the eight takes most of a card's time, and any mask is
+    valid QR that every reader decodes."""
+    code = segno.make(text, error="m", micro=False, mask=MASK)
     rows = [list(r) for r in code.matrix]
     n = len(rows) + 8
     module = size / n
     pdf.set_fill_color(255, 255, 255)
     pdf.rect(x, y, size, size, style="F")
     pdf.set_fill_color(0, 0, 0)
+    # One path of ~500 rectangles filled once: the operators `rect` writes, without its per-call checks,
+    # which cost more than the rest of a card (fpdf2 is pinned; the tests decode every code they draw).
+    k, top = pdf.k, pdf.h
+    ops = []
     for r, row in enumerate(rows):
         c = 0
         while c < len(row):
@@ -46,9 +54,13 @@ def draw_qr(pdf: FPDF, text: str, x: float, y: float, size: float) -> None:
                 start = c
                 while c < len(row) and row[c]:
                     c += 1
-                pdf.rect(x + (start + 4) * module, y + (r + 4) * module, (c - start) * module, module, style="F")
+                left, upper = x + (start + 4) * module, y + (r + 4) * module
+                ops.append(
+                    f"{left * k:.2f} {(top - upper) * k:.2f} {(c - start) * module * k:.2f} {-module * k:.2f} re"
+                )
             else:
                 c += 1
+    pdf._out(" ".join(ops) + " f")
 
 
 def _date(text: str) -> str:

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from lindung.coverage.services import coverage_tree
@@ -53,9 +54,11 @@ def _basis(agreement: Agreement) -> dict[str, Any]:
     }
 
 
-def issue_employer_certificate(employer_code: str, *, actor: str, on: dt.date | None = None) -> Document:
+def issue_employer_certificate(
+    employer_code: str, *, actor: str, on: dt.date | None = None, reason: str = ""
+) -> Document:
     """The sertifikat kepesertaan of a Pemda on `on`: its NPP, programs, legal basis, effective date and the
-    workers enrolled per unit. It supersedes the Pemda's earlier certificate."""
+    workers enrolled per unit. It supersedes the Pemda's current certificate, which takes a `reason`."""
     on = on or timezone.localdate()
     employer = get_employer(employer_code)
     agreement = agreement_in_force(employer, Agreement.Segment.PPU, on)
@@ -77,6 +80,11 @@ def issue_employer_certificate(employer_code: str, *, actor: str, on: dt.date | 
     with transaction.atomic():
         _lock(employer)
         old = list(Document.objects.filter(employer=employer, kind=Document.Kind.EMPLOYER, status="current"))
+        if old and not reason.strip():
+            raise Conflict(
+                f"Sertifikat {old[0].number} masih berlaku; "
+                "sebutkan alasan penerbitan ulang (mis. jumlah peserta berubah)"
+            )
         (number,) = _numbers(employer, Document.Kind.EMPLOYER, on.year, 1)
         doc = Document.objects.create(
             kind=Document.Kind.EMPLOYER,
@@ -85,6 +93,7 @@ def issue_employer_certificate(employer_code: str, *, actor: str, on: dt.date | 
             employer=employer,
             content=content | {"number": number},
             issued_by=actor,
+            reason=reason.strip() if old else "",
         )
         _supersede(old, doc)
     return doc
@@ -156,14 +165,9 @@ def _card_content(m: Membership) -> dict[str, Any]:
     }
 
 
-def issue_cards(
-    employer_code: str, *, actor: str, unit: str | None = None, on: dt.date | None = None
-) -> list[Document]:
-    """A kartu peserta for every membership of the Pemda (or one unit) valid on `on` and not rejected. A card
-    issued again supersedes the worker's earlier card of that membership."""
-    on = on or timezone.localdate()
-    employer = get_employer(employer_code)
-    memberships = (
+def _memberships(employer: Employer, on: dt.date, unit: str | None) -> list[Membership]:
+    """The memberships of the Pemda (or one unit) valid on `on` and not rejected, in print order."""
+    rows = (
         Membership.objects.filter(employer=employer, valid_from__lte=on)
         .exclude(status=Membership.Status.REJECTED)
         .exclude(valid_to__lt=on)
@@ -171,38 +175,130 @@ def issue_cards(
         .order_by("employment__unit__code", "worker__name", "pk")
     )
     if unit is not None:
-        memberships = memberships.filter(employment__unit__code=unit)
-    rows = list(memberships)
+        rows = rows.filter(employment__unit__code=unit)
+    return list(rows)
+
+
+def count_cards(employer_code: str, *, unit: str | None = None, on: dt.date | None = None, cards: str = "all") -> int:
+    """How many cards `issue_cards` would give for the Pemda (or one unit)."""
+    on = on or timezone.localdate()
+    employer = get_employer(employer_code)
+    rows = Membership.objects.filter(employer=employer, valid_from__lte=on).exclude(status=Membership.Status.REJECTED)
+    rows = rows.exclude(valid_to__lt=on)
+    if unit is not None:
+        rows = rows.filter(employment__unit__code=unit)
+    if cards == "new":
+        current = Document.objects.filter(
+            membership=OuterRef("pk"), kind=Document.Kind.CARD, status=Document.Status.CURRENT
+        )
+        rows = rows.exclude(Exists(current))
+    return rows.count()
+
+
+def _current_cards(employer: Employer) -> dict[int, Document]:
+    found = Document.objects.filter(employer=employer, kind=Document.Kind.CARD, status=Document.Status.CURRENT)
+    return {d.membership_id: d for d in found if d.membership_id is not None}
+
+
+def issue_cards(
+    employer_code: str,
+    *,
+    actor: str,
+    unit: str | None = None,
+    on: dt.date | None = None,
+    cards: str = "all",
+    reason: str = "",
+) -> list[Document]:
+    """The kartu peserta of every membership of the Pemda (or one unit) valid on `on` and not rejected, in
+    print order (unit, name). `cards` says which:
+
+    - `new`: a card for each member without a current card, and only those;
+    - `all`: each member's current card, and a new card for those without one;
+    - `reissue`: a new card for everyone, superseding the current ones (`reason` required, recorded).
+    """
+    if cards not in ("new", "all", "reissue"):
+        raise Conflict(f"Pilihan kartu tidak dikenal: {cards}")
+    if cards == "reissue" and not reason.strip():
+        raise Conflict("Sebutkan alasan penerbitan ulang kartu")
+    on = on or timezone.localdate()
+    employer = get_employer(employer_code)
+    rows = _memberships(employer, on, unit)
     if not rows:
         raise NotFound(f"Tidak ada peserta yang berlaku pada {on.isoformat()} untuk dibuatkan kartu")
     with transaction.atomic():
         _lock(employer)
-        numbers = _numbers(employer, Document.Kind.CARD, on.year, len(rows))
-        docs = [
-            Document(
-                kind=Document.Kind.CARD,
-                number=number,
-                token_id=new_token_id(),
-                employer=employer,
-                membership=m,
-                content=_card_content(m) | {"number": number},
-                issued_by=actor,
-            )
-            for number, m in zip(numbers, rows, strict=True)
-        ]
-        old = Document.objects.filter(
-            kind=Document.Kind.CARD, status=Document.Status.CURRENT, membership__in=[m.pk for m in rows]
+        current = _current_cards(employer)
+        if cards == "new":
+            rows = [m for m in rows if m.pk not in current]
+            if not rows:
+                raise Conflict("Semua peserta sudah punya kartu yang berlaku")
+        fresh = rows if cards == "reissue" else [m for m in rows if m.pk not in current]
+        numbers = _numbers(employer, Document.Kind.CARD, on.year, len(fresh))
+        Document.objects.bulk_create(
+            [
+                Document(
+                    kind=Document.Kind.CARD,
+                    number=number,
+                    token_id=new_token_id(),
+                    employer=employer,
+                    membership=m,
+                    content=_card_content(m) | {"number": number},
+                    issued_by=actor,
+                    reason=reason.strip() if m.pk in current else "",
+                )
+                for number, m in zip(numbers, fresh, strict=True)
+            ],
+            batch_size=2000,
         )
-        old_ids = list(old.values_list("pk", flat=True))
-        Document.objects.bulk_create(docs, batch_size=2000)
-        if old_ids:
-            # The new card of each membership replaces its old one.
-            new_of = {d.membership_id: d for d in Document.objects.filter(number__in=numbers)}
-            for stale in Document.objects.filter(pk__in=old_ids):
-                stale.status = Document.Status.SUPERSEDED
-                stale.superseded_by = new_of[stale.membership_id]
-                stale.save(update_fields=["status", "superseded_by"])
-    return list(Document.objects.filter(number__in=numbers).order_by("number"))
+        issued: dict[int, Document] = {}
+        if numbers:
+            prefix = numbers[0][: -len("000001")]
+            made = Document.objects.filter(number__startswith=prefix, number__gte=numbers[0], number__lte=numbers[-1])
+            issued = {d.membership_id: d for d in made if d.membership_id is not None}
+        stale = [current[m.pk] for m in fresh if m.pk in current]
+        for old in stale:
+            old.status = Document.Status.SUPERSEDED
+            old.superseded_by = issued[old.membership_id]  # type: ignore[index]
+        Document.objects.bulk_update(stale, ["status", "superseded_by"], batch_size=1000)
+    return [issued.get(m.pk) or current[m.pk] for m in rows]
+
+
+def reissue(number: str, *, actor: str, reason: str) -> Document:
+    """A new copy of a current certificate or card, superseding it; who and why are recorded."""
+    if not reason.strip():
+        raise Conflict("Sebutkan alasan penerbitan ulang")
+    doc = Document.objects.select_related("employer").filter(number=number).first()
+    if doc is None:
+        raise NotFound(f"Dokumen {number} tidak ditemukan")
+    if doc.status != Document.Status.CURRENT:
+        raise Conflict(f"Dokumen {number} sudah tidak berlaku ({doc.get_status_display()}); terbitkan yang baru")
+    if doc.kind == Document.Kind.EMPLOYER:
+        return issue_employer_certificate(doc.employer.region_id, actor=actor, reason=reason)
+    if doc.kind != Document.Kind.CARD or doc.membership_id is None:
+        raise Conflict("Piagam tidak diterbitkan ulang; cabut dan terbitkan piagam yang baru")
+    m = (
+        Membership.objects.select_related("worker", "employer", "employment__unit", "agreement")
+        .filter(pk=doc.membership_id)
+        .get()
+    )
+    with transaction.atomic():
+        _lock(doc.employer)
+        old = Document.objects.select_for_update().get(pk=doc.pk)
+        if old.status != Document.Status.CURRENT:
+            raise Conflict(f"Dokumen {number} sudah tidak berlaku")
+        (new_number,) = _numbers(doc.employer, Document.Kind.CARD, timezone.localdate().year, 1)
+        card = Document.objects.create(
+            kind=Document.Kind.CARD,
+            number=new_number,
+            token_id=new_token_id(),
+            employer=doc.employer,
+            membership=m,
+            content=_card_content(m) | {"number": new_number},
+            issued_by=actor,
+            reason=reason.strip(),
+        )
+        _supersede([old], card)
+    return card
 
 
 def revoke(number: str, *, actor: str, reason: str) -> Document:
@@ -229,6 +325,7 @@ class Verdict:
     state: str  # asli, diganti, dicabut, palsu
     document: Document | None = None
     replacement: str | None = None  # the number that superseded it
+    replacement_reason: str | None = None  # why it was issued again
 
     def as_dict(self) -> dict[str, Any]:
         d = self.document
@@ -241,6 +338,7 @@ class Verdict:
             "issued_at": d.issued_at.isoformat() if d else None,
             "content": d.content if d else None,
             "superseded_by": self.replacement,
+            "superseded_reason": self.replacement_reason,
             "revoked_at": d.revoked_at.isoformat() if d and d.revoked_at else None,
             "revoked_reason": d.revoked_reason if d and d.revoked_at else None,
         }
@@ -256,5 +354,6 @@ def verify(token: str) -> Verdict:
     if doc.status == Document.Status.REVOKED:
         return Verdict("dicabut", doc)
     if doc.status == Document.Status.SUPERSEDED:
-        return Verdict("diganti", doc, doc.superseded_by.number if doc.superseded_by else None)
+        new = doc.superseded_by
+        return Verdict("diganti", doc, new.number if new else None, new.reason if new else None)
     return Verdict("asli", doc)

@@ -7,22 +7,22 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponseBase
 
 from lindung.accounts.scope import Scope
 from lindung.domain.errors import PermissionDenied
 from lindung.web.context import current_scope
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
-def needs(action: str) -> Callable[[Callable[..., HttpResponse]], View]:
+def needs(action: str) -> Callable[[Callable[..., HttpResponseBase]], View]:
     """Decorate a view `view(request, scope, ...)`: anonymous users go to the login page, a role without
     `action` gets 403, and the view receives the user's scope to narrow every query with."""
 
-    def wrap(view: Callable[..., HttpResponse]) -> View:
+    def wrap(view: Callable[..., HttpResponseBase]) -> View:
         @functools.wraps(view)
-        def inner(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def inner(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             scope: Scope = current_scope(request)

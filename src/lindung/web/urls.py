@@ -7,6 +7,7 @@ from lindung.web.views import (
     agreements,
     auth,
     budget,
+    cards,
     compliance,
     dashboard,
     documents,
@@ -30,5 +31,6 @@ urlpatterns = [
     path("", include(budget)),
     path("", include(users)),
     path("", include(documents)),
+    path("", include(cards)),
     path("", include(verification)),
 ]

@@ -1,5 +1,5 @@
-"""Certificates, awards and cards of the Pemda in scope: the list, issuing (branch officers), revoking with a
-reason, and each document's PDF."""
+"""Certificates, awards and cards of the Pemda in scope: the list, issuing (branch officers), re-issuing and
+revoking with a reason, and each document's PDF. Cards are printed in bulk by a job (`web.views.cards`)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from lindung.accounts.scope import Scope
 from lindung.documents import services
-from lindung.documents.models import Document
+from lindung.documents.models import CardJob, Document
 from lindung.documents.pdf import write_award, write_cards, write_certificate
 from lindung.domain.errors import LindungError
 from lindung.web.access import needs
@@ -31,7 +31,23 @@ WRITERS: dict[str, Callable[[Document, Path], Path]] = {
 @needs("documents.view")
 def documents(request: HttpRequest, scope: Scope) -> HttpResponse:
     listed = scope.restrict(Document.objects.select_related("employer")).order_by("-issued_at", "-pk")
-    context = {"page": page_of(request, listed), "employers": list(scope.employers()), "kinds": Document.Kind.choices}
+    kind, status = request.GET.get("kind", ""), request.GET.get("status", "")
+    if kind in Document.Kind.values:
+        listed = listed.filter(kind=kind)
+    if status in Document.Status.values:
+        listed = listed.filter(status=status)
+    card_jobs = scope.restrict(CardJob.objects.select_related("employer", "unit")).order_by("-created_at")[:10]
+    context = {
+        "page": page_of(request, listed),
+        "employers": list(scope.employers()),
+        "kinds": [(k, label) for k, label in Document.Kind.choices if k != Document.Kind.CARD],
+        "all_kinds": Document.Kind.choices,
+        "statuses": Document.Status.choices,
+        "asked": {"kind": kind, "status": status},
+        "card_jobs": card_jobs,
+        "card_choices": CardJob.Cards.choices,
+        "outputs": CardJob.Output.choices,
+    }
     return render(request, "web/documents/list.html", context)
 
 
@@ -51,7 +67,11 @@ def document_issue(request: HttpRequest, scope: Scope) -> HttpResponse:
     kind = request.POST.get("kind", "")
     try:
         if kind == Document.Kind.EMPLOYER:
-            issued = [services.issue_employer_certificate(employer.region_id, actor=actor(request))]
+            issued = [
+                services.issue_employer_certificate(
+                    employer.region_id, actor=actor(request), reason=request.POST.get("reason", "")
+                )
+            ]
         elif kind == Document.Kind.AWARD:
             award = services.issue_award(
                 employer.region_id,
@@ -60,9 +80,6 @@ def document_issue(request: HttpRequest, scope: Scope) -> HttpResponse:
                 every_unit=request.POST.get("every_unit") == "1",
             )
             issued = [award]
-        elif kind == Document.Kind.CARD:
-            unit = request.POST.get("unit", "").strip() or None
-            issued = services.issue_cards(employer.region_id, actor=actor(request), unit=unit)
         else:
             raise refuse("kind", _("Pilih jenis dokumen"))
     except LindungError as exc:
@@ -82,6 +99,19 @@ def document_pdf(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
 
 @require_POST
 @needs("documents.issue")
+def document_reissue(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
+    doc = scope.get(Document.objects.all(), pk=pk)
+    try:
+        new = services.reissue(doc.number, actor=actor(request), reason=request.POST.get("reason", ""))
+    except LindungError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("%(old)s diganti dengan %(new)s.") % {"old": doc.number, "new": new.number})
+    return redirect("documents")
+
+
+@require_POST
+@needs("documents.issue")
 def document_revoke(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
     doc = scope.get(Document.objects.all(), pk=pk)
     try:
@@ -97,5 +127,6 @@ urlpatterns = [
     path("dokumen/", documents, name="documents"),
     path("dokumen/terbitkan/", document_issue, name="document_issue"),
     path("dokumen/<int:pk>/pdf/", document_pdf, name="document_pdf"),
+    path("dokumen/<int:pk>/terbitkan-ulang/", document_reissue, name="document_reissue"),
     path("dokumen/<int:pk>/cabut/", document_revoke, name="document_revoke"),
 ]

@@ -5,11 +5,18 @@ ask at most RATE times a minute (429 after that)."""
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
+from django.utils.translation import gettext as _
 
+from lindung.coverage.pdf import day_text, number_text, percent_text
+from lindung.documents.models import Document
 from lindung.documents.services import verify
 
 RATE = 30  # verifications per address per minute
@@ -24,12 +31,60 @@ def _too_many(request: HttpRequest) -> bool:
         return False
 
 
+def _day(iso: str | None) -> str:
+    return day_text(dt.date.fromisoformat(iso)) if iso else "-"
+
+
+def facts(doc: Document) -> list[tuple[str, str]]:
+    """What the document shows, as label and text, dates and numbers written the Indonesian way."""
+    c: dict[str, Any] = doc.content
+    if doc.kind == Document.Kind.CARD:
+        return [
+            (_("Nama"), c["name"]),
+            ("NIK", c["nik"]),
+            ("KPJ", c["kpj"] or "-"),
+            (_("Pemberi kerja"), c["employer"]),
+            (_("Unit"), c["unit"]),
+            (_("Program"), ", ".join(c["programs"])),
+            (_("Berlaku sejak"), _day(c["valid_from"])),
+        ]
+    if doc.kind == Document.Kind.AWARD:
+        threshold = c["threshold"]
+        asked = []
+        if threshold.get("min_coverage") is not None:
+            asked.append(_("cakupan minimal %(p)s") % {"p": percent_text(Decimal(threshold["min_coverage"]))})
+        if threshold.get("every_unit"):
+            asked.append(_("setiap unit kerja mendaftar"))
+        return [
+            (_("Pemberi kerja"), c["employer"]),
+            (_("Cakupan"), percent_text(Decimal(c["coverage"])) if c["coverage"] not in (None, "None") else "-"),
+            (_("Peserta"), f"{number_text(c['enrolled'])} / {number_text(c['workers'])}"),
+            (_("Unit kerja mendaftar"), f"{number_text(c['units_enrolled'])} / {number_text(c['units'])}"),
+            (_("Ambang"), "; ".join(asked)),
+            (_("Per tanggal"), _day(c["on"])),
+        ]
+    return [
+        (_("Pemberi kerja"), c["employer"]),
+        ("NPP", c["npp"] or "-"),
+        (_("Program"), ", ".join(c["programs"])),
+        (_("Berlaku sejak"), _day(c["effective"])),
+        (_("Peserta"), f"{number_text(c['enrolled'])} ({_day(c['on'])})"),
+    ]
+
+
 def verification(request: HttpRequest, token: str) -> HttpResponse:
     if _too_many(request):
         return render(request, "web/documents/verify.html", {"limited": True}, status=429)
     verdict = verify(token[:200])
     status = 404 if verdict.state == "palsu" else 200
-    return render(request, "web/documents/verify.html", {"verdict": verdict}, status=status)
+    doc = verdict.document
+    context = {
+        "verdict": verdict,
+        "facts": facts(doc) if doc else [],
+        "issued": day_text(doc.issued_at.date()) if doc else "",
+        "revoked": day_text(doc.revoked_at.date()) if doc and doc.revoked_at else "",
+    }
+    return render(request, "web/documents/verify.html", context, status=status)
 
 
 urlpatterns = [path("verifikasi/<str:token>", verification, name="verification")]

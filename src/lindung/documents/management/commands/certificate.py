@@ -1,14 +1,17 @@
 from __future__ import annotations
 
+import shutil
+import uuid
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import CommandParser
 
-from lindung.cli import EXIT_REJECTED, LindungCommand, actor, add_format, print_json
-from lindung.documents import services
-from lindung.documents.pdf import write_award, write_cards, write_certificate
+from lindung.cli import EXIT_REJECTED, LindungCommand, actor, add_format, print_json, progress_bar
+from lindung.documents import jobs, services
+from lindung.documents.models import CardJob, Document
+from lindung.documents.pdf import write_award, write_certificate
 
 STATES = {
     "asli": "ASLI dan berlaku",
@@ -28,10 +31,29 @@ class Command(LindungCommand):
         issue.add_argument("--employer", required=True, help="kode wilayah Pemda")
         issue.add_argument("--unit", help="kartu untuk satu unit kerja saja")
         issue.add_argument("--on", help="per tanggal YYYY-MM-DD (bawaan: hari ini)")
-        issue.add_argument("--out", required=True, help="berkas PDF yang ditulis")
+        issue.add_argument(
+            "--out", required=True, help="berkas yang ditulis: .pdf (kartu juga .zip, satu PDF per unit)"
+        )
+        issue.add_argument("--force", action="store_true", help="menimpa --out yang sudah ada")
+        issue.add_argument("--reason", default="", help="alasan penerbitan ulang (wajib bila menggantikan dokumen)")
         issue.add_argument("--min-coverage", type=Decimal, help="piagam: cakupan minimal dalam persen, mis. 90")
         issue.add_argument("--every-unit", action="store_true", help="piagam: setiap unit kerja sudah mendaftar")
+        issue.add_argument(
+            "--cards",
+            choices=CardJob.Cards.values,
+            default=CardJob.Cards.ALL,
+            help="kartu: new (yang belum punya), all (kartu yang berlaku, yang belum punya dibuatkan), "
+            "reissue (semua diterbitkan ulang, perlu --reason)",
+        )
+        issue.add_argument(
+            "--per-part", type=int, default=500, help="kartu: kartu per bagian; yang terputus dilanjutkan per bagian"
+        )
         add_format(issue)
+        resume = sub.add_parser("resume", help="melanjutkan pencetakan kartu yang terputus")
+        resume.add_argument("job", help="nomor pekerjaan yang dicetak saat terputus")
+        resume.add_argument("--out", required=True, help="berkas yang ditulis")
+        resume.add_argument("--force", action="store_true", help="menimpa --out yang sudah ada")
+        add_format(resume)
         verify = sub.add_parser("verify", help="memeriksa keaslian dokumen dari tokennya (isi kode QR)")
         verify.add_argument("token", help="token dari alamat /verifikasi/<token>")
         add_format(verify)
@@ -43,31 +65,78 @@ class Command(LindungCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         getattr(self, f"_{options['action']}")(options)
 
+    def _target(self, options: dict[str, Any], suffixes: tuple[str, ...]) -> Path:
+        out = Path(options["out"])
+        if out.suffix.lower() not in suffixes:
+            self.usage_error(f"--out harus berakhiran {' atau '.join(suffixes)}")
+        if out.exists() and not options["force"]:
+            self.usage_error(f"{out} sudah ada; pakai --force untuk menimpanya")
+        if not out.parent.is_dir():
+            self.usage_error(f"Folder {out.parent} tidak ada")
+        return out
+
     def _issue(self, options: dict[str, Any]) -> None:
         on = self.parse_day(options["on"]) if options["on"] else None
-        out = Path(options["out"])
         if options["kind"] != "card" and options["unit"]:
             self.usage_error("--unit hanya untuk --kind card")
+        if options["kind"] == "card":
+            out = self._target(options, (".pdf", ".zip"))
+            job = jobs.create_job(
+                options["employer"],
+                actor=actor(),
+                unit=options["unit"],
+                cards=options["cards"],
+                output=out.suffix.lower().lstrip("."),
+                reason=options["reason"],
+                on=on,
+                part_size=options["per_part"],
+            )
+            self._print_cards(job, out, options)
+            return
+        out = self._target(options, (".pdf",))
         if options["kind"] == "employer":
-            docs = [services.issue_employer_certificate(options["employer"], actor=actor(), on=on)]
-            write_certificate(docs[0], out)
-        elif options["kind"] == "award":
-            award = services.issue_award(
+            doc = services.issue_employer_certificate(
+                options["employer"], actor=actor(), on=on, reason=options["reason"]
+            )
+            write_certificate(doc, out)
+        else:
+            doc = services.issue_award(
                 options["employer"],
                 actor=actor(),
                 min_coverage=options["min_coverage"],
                 every_unit=options["every_unit"],
                 on=on,
             )
-            docs = [award]
-            write_award(award, out)
-        else:
-            docs = services.issue_cards(options["employer"], actor=actor(), unit=options["unit"], on=on)
-            write_cards(docs, out)
+            write_award(doc, out)
+        self._report(out, [doc], options)
+
+    def _resume(self, options: dict[str, Any]) -> None:
+        job = CardJob.objects.filter(pk=options["job"]).first() if _is_uuid(options["job"]) else None
+        if job is None:
+            self.usage_error(f"Pekerjaan {options['job']} tidak ditemukan")
+        out = self._target(options, (f".{job.output}",))
+        self._print_cards(job, out, options)
+
+    def _print_cards(self, job: CardJob, out: Path, options: dict[str, Any]) -> None:
+        """Run the card job here with a progress bar; an interruption says how to resume."""
+        try:
+            with progress_bar(options["format"] == "text") as progress:
+                job = jobs.run_job(str(job.pk), lambda j: progress("kartu", j.written, j.total))
+        except KeyboardInterrupt:
+            self.stderr.write(f"Dihentikan. Lanjutkan dengan: lindung certificate resume {job.pk} --out {out}")
+            raise SystemExit(EXIT_REJECTED) from None
+        if job.status != CardJob.Status.DONE:
+            self.stderr.write(f"{job.message} (pekerjaan {job.pk})")
+            raise SystemExit(EXIT_REJECTED)
+        shutil.copyfile(jobs.output_path(job), out)
+        self._report(out, jobs.cards_of(job), options, job=str(job.pk))
+
+    def _report(self, out: Path, docs: list[Document], options: dict[str, Any], job: str | None = None) -> None:
         if options["format"] == "json":
             print_json(
                 {
                     "file": str(out),
+                    "job": job,
                     "documents": [{"number": d.number, "url": services.verification_url(d)} for d in docs],
                 }
             )
@@ -94,3 +163,11 @@ class Command(LindungCommand):
             print_json({"number": doc.number, "state": doc.status, "revoked_at": doc.revoked_at})
         else:
             self.stdout.write(f"{doc.number} dicabut: {doc.revoked_reason}")
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True
