@@ -49,13 +49,20 @@ def test_the_employer_certificate_states_the_figures_and_its_qr_code_verifies_it
     assert doc.token_id not in doc.number and doc.number not in token
 
 
-def test_a_reissued_certificate_supersedes_the_old_one(world: World) -> None:
+def test_a_reissued_certificate_supersedes_the_old_one_and_records_why(world: World) -> None:
     first = services.issue_employer_certificate("13.11", actor="test", on=ON)
-    second = services.issue_employer_certificate("13.11", actor="test", on=ON)
+    with pytest.raises(Conflict, match="masih berlaku"):
+        services.issue_employer_certificate("13.11", actor="test", on=ON)
+    second = services.issue_employer_certificate("13.11", actor="kc", on=ON, reason="peserta bertambah")
     old = services.verify(sign(first.token_id))
     assert old.state == "diganti" and old.replacement == second.number
+    assert old.as_dict()["superseded_reason"] == "peserta bertambah" and second.issued_by == "kc"
     assert services.verify(sign(second.token_id)).state == "asli"
-    assert Document.objects.count() == 2  # nothing deleted
+    third = services.reissue(second.number, actor="kc", reason="salah cetak")
+    assert third.kind == "employer" and services.verify(sign(second.token_id)).replacement == third.number
+    with pytest.raises(Conflict, match="tidak berlaku"):
+        services.reissue(second.number, actor="kc", reason="lagi")
+    assert Document.objects.count() == 3  # nothing deleted
 
 
 def test_a_revoked_document_says_so_with_the_reason_and_cannot_be_revoked_twice(world: World) -> None:
@@ -101,10 +108,16 @@ def test_cards_for_every_member_in_one_pdf_with_masked_niks_and_their_own_qr_cod
 def test_cards_of_one_unit_and_a_reissue_supersedes_each_members_card(world: World) -> None:
     first = services.issue_cards("13.11", actor="test", unit="DINKES", on=ON)
     assert {c.content["unit"] for c in first} == {"Dinas Kesehatan"} and len(first) == 2
-    again = services.issue_cards("13.11", actor="test", unit="DINKES", on=ON)
+    assert services.issue_cards("13.11", actor="test", unit="DINKES", on=ON) == first  # current cards kept
+    with pytest.raises(Conflict, match="alasan"):
+        services.issue_cards("13.11", actor="test", unit="DINKES", on=ON, cards="reissue")
+    again = services.issue_cards("13.11", actor="test", unit="DINKES", on=ON, cards="reissue", reason="rusak")
     for old, new in zip(first, again, strict=True):
         verdict = services.verify(sign(old.token_id))
-        assert verdict.state == "diganti" and verdict.replacement == new.number
+        assert verdict.state == "diganti" and verdict.replacement == new.number and new.reason == "rusak"
+    lost = services.reissue(again[0].number, actor="kc", reason="kartu hilang")
+    assert lost.membership_id == again[0].membership_id and lost.content["name"] == again[0].content["name"]
+    assert services.verify(sign(again[0].token_id)).replacement_reason == "kartu hilang"
 
 
 def test_the_certificate_command_issues_verifies_and_revokes(
@@ -118,7 +131,8 @@ def test_the_certificate_command_issues_verifies_and_revokes(
     call_command("certificate", "issue", "--kind", "card", "--employer", "13.11", "--on", "2026-11-02",
                  "--out", str(out), "--format", "json")  # fmt: skip
     issued = json.loads(capsys.readouterr().out)
-    assert issued["file"] == str(out) and len(issued["documents"]) == 3
+    assert issued["file"] == str(out) and len(issued["documents"]) == 3 and issued["job"]
+    assert len(PdfReader(str(out)).pages) == 3
     assert qr_codes(out, 0) == [issued["documents"][0]["url"]]
     token = issued["documents"][0]["url"].rsplit("/", 1)[1]
     call_command("certificate", "verify", token, "--format", "json")

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import zipfile
+from io import BytesIO
 from pathlib import Path
 
+import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
 
-from lindung.documents.models import Document
+from lindung.documents import jobs
+from lindung.documents.models import CardJob, Document
 from lindung.documents.services import verification_url
 from tests.web.conftest import World
 from tests.web.test_documents import qr_codes
+from tests.web.test_import_wizard import run_worker
 
 
 def test_a_branch_officer_issues_each_kind_and_the_admin_downloads_them(
@@ -19,7 +26,7 @@ def test_a_branch_officer_issues_each_kind_and_the_admin_downloads_them(
     branch = personas["branch"]
     url = reverse("document_issue")
     assert branch.post(url, {"employer": "13.11", "kind": "employer"}).status_code == 302
-    assert branch.post(url, {"employer": "13.11", "kind": "card", "unit": "DINKES"}).status_code == 302
+    assert branch.post(reverse("card_job_start"), {"employer": "13.11", "unit": "DINKES"}).status_code == 302
     assert (
         branch.post(url, {"employer": "13.11", "kind": "award", "min_coverage": "90", "every_unit": "1"}).status_code
         == 302
@@ -48,3 +55,73 @@ def test_a_refused_issue_says_why_and_a_revocation_needs_a_reason(world: World, 
     branch.post(reverse("document_revoke", args=[doc.pk]), {"reason": "Pemda minta dicetak ulang"})
     doc.refresh_from_db()
     assert doc.status == Document.Status.REVOKED and doc.revoked_by == "branch"
+
+
+def test_the_branch_prints_all_cards_as_a_zip_and_the_admin_downloads_it(
+    world: World, personas: dict[str, Client]
+) -> None:
+    branch = personas["branch"]
+    answer = branch.post(reverse("card_job_start"), {"employer": "13.11", "cards": "all", "output": "zip"})
+    job = CardJob.objects.get()
+    assert answer["Location"] == reverse("card_job", args=[job.pk])  # three cards: done within the request
+    page = personas["admin"].get(answer["Location"]).content.decode()
+    assert "3 kartu siap" in page and reverse("card_job_download", args=[job.pk]) in page
+    assert reverse("card_job_resume", args=[job.pk]) not in page
+    download = personas["admin"].get(reverse("card_job_download", args=[job.pk]))
+    assert download["Content-Type"] == "application/zip"
+    assert 'filename="kartu-13.11-' in download["Content-Disposition"]
+    with zipfile.ZipFile(BytesIO(b"".join(download.streaming_content))) as archive:  # type: ignore[arg-type]
+        assert archive.namelist() == ["001 Dinas Kesehatan.pdf", "002 Satpol PP dan Damkar.pdf"]
+    listing = personas["admin"].get(reverse("documents")).content.decode()
+    assert reverse("card_job", args=[job.pk]) in listing
+
+
+def test_a_refused_card_job_says_why_and_records_nothing(world: World, personas: dict[str, Client]) -> None:
+    branch = personas["branch"]
+    follow = branch.post(reverse("card_job_start"), {"employer": "13.11", "cards": "reissue"}, follow=True)
+    assert "alasan penerbitan ulang" in follow.content.decode()
+    follow = branch.post(reverse("card_job_start"), {"employer": "13.11", "unit": "NOPE"}, follow=True)
+    assert "Unit NOPE tidak ada" in follow.content.decode()
+    assert not CardJob.objects.exists() and not Document.objects.exists()
+    assert branch.post(reverse("card_job_start"), {"employer": "13.02"}).status_code == 404  # not the branch's
+
+
+def test_a_large_card_job_runs_in_the_background_with_progress_and_resumes(
+    world: World, personas: dict[str, Client], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(jobs, "INLINE_LIMIT", 0)  # as if the Pemda had more cards than a request prints
+    branch = personas["branch"]
+    branch.post(reverse("card_job_start"), {"employer": "13.11", "output": "pdf"})
+    job = CardJob.objects.get()
+    assert job.status == CardJob.Status.QUEUED and not Document.objects.exists()
+    page = branch.get(reverse("card_job", args=[job.pk])).content.decode()
+    assert "<progress" in page and 'hx-trigger="every 1s"' in page
+    run_worker(monkeypatch)
+    job.refresh_from_db()
+    assert job.status == CardJob.Status.DONE and len(PdfReader(str(jobs.output_path(job))).pages) == 3
+    done = branch.get(reverse("card_job_status", args=[job.pk]), HTTP_HX_REQUEST="true")
+    assert done["HX-Refresh"] == "true"
+    # A job whose worker died: the page offers to resume it, and resuming finishes it without issuing again.
+    CardJob.objects.filter(pk=job.pk).update(status=CardJob.Status.WRITING, runner="gone-host:1", written=1,
+                                             updated_at=timezone.now() - jobs.STALE_AFTER * 2)  # fmt: skip
+    page = branch.get(reverse("card_job", args=[job.pk])).content.decode()
+    assert "Pencetakan berhenti" in page and reverse("card_job_resume", args=[job.pk]) in page
+    branch.post(reverse("card_job_resume", args=[job.pk]))
+    run_worker(monkeypatch)
+    job.refresh_from_db()
+    assert job.status == CardJob.Status.DONE and Document.objects.count() == 3
+
+
+def test_a_card_is_reissued_from_the_list_with_a_reason(world: World, personas: dict[str, Client]) -> None:
+    branch = personas["branch"]
+    branch.post(reverse("card_job_start"), {"employer": "13.11", "unit": "DINKES"})
+    card = Document.objects.order_by("number").first()
+    assert card is not None
+    branch.post(reverse("document_reissue", args=[card.pk]), {"reason": ""})
+    assert Document.objects.count() == 2  # no reason, nothing issued
+    follow = branch.post(reverse("document_reissue", args=[card.pk]), {"reason": "kartu hilang"}, follow=True)
+    card.refresh_from_db()
+    assert card.status == Document.Status.SUPERSEDED and card.superseded_by is not None
+    assert card.superseded_by.reason == "kartu hilang" and card.superseded_by.number in follow.content.decode()
+    filtered = branch.get(reverse("documents"), {"status": "superseded"}).content.decode()
+    assert card.number in filtered and card.superseded_by.number not in filtered

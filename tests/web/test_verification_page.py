@@ -31,9 +31,10 @@ def test_a_genuine_card_shows_what_the_card_shows_and_no_more(world: World) -> N
 
 def test_superseded_revoked_and_forged_documents_are_told_apart(world: World) -> None:
     first = services.issue_employer_certificate("13.11", actor="test", on=ON)
-    second = services.issue_employer_certificate("13.11", actor="test", on=ON)
+    second = services.issue_employer_certificate("13.11", actor="test", on=ON, reason="peserta bertambah")
     status, text = page(sign(first.token_id))
-    assert status == 200 and "sudah diganti" in text and second.number in text
+    assert status == 200 and "sudah diganti" in text and second.number in text and "peserta bertambah" in text
+    assert "2 November 2026" in text and "2026-11-02" not in text  # dates written out
     services.revoke(second.number, actor="kc", reason="data salah")
     status, text = page(sign(second.token_id))
     assert status == 200 and "DICABUT" in text and "data salah" in text
