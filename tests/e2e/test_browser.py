@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import csv
 import re
+import zipfile
 from collections.abc import Callable
+from io import BytesIO
 from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import ConsoleMessage, Page, expect
+from pypdf import PdfReader
 
 from lindung.demo.users import DEMO_PASSWORD
 from tests.e2e.conftest import screenshot
@@ -157,9 +160,10 @@ def test_a_user_logs_in_and_reaches_the_page_by_keyboard_alone(browser: Any, sit
 def test_anyone_verifies_a_certificate_on_a_phone(open_as: OpenAs, browser: Any, site: str) -> None:
     page = open_as("admin")
     page.goto("/dokumen/")
-    page.get_by_label("Pemda").select_option("16.08")
-    page.get_by_label("Jenis").select_option("employer")
-    page.get_by_role("button", name="Terbitkan").click()
+    issue = page.locator("section", has=page.get_by_role("heading", name="Terbitkan sertifikat atau piagam"))
+    issue.get_by_label("Pemda").select_option("16.08")
+    issue.get_by_label("Jenis").select_option("employer")
+    issue.get_by_role("button", name="Terbitkan").click()
     number = page.locator("table a").first.inner_text()
     assert number.startswith("SERT-16.08-")
     with page.expect_download() as download:
@@ -175,3 +179,22 @@ def test_anyone_verifies_a_certificate_on_a_phone(open_as: OpenAs, browser: Any,
     expect(visitor.locator("main")).to_contain_text(number)
     screenshot(visitor, "verifikasi-ponsel")
     phone.close()
+
+
+def test_all_cards_of_a_unit_are_printed_in_the_background_as_a_zip(open_as: OpenAs) -> None:
+    page = open_as("admin")
+    page.goto("/dokumen/")
+    cards = page.locator("section", has=page.get_by_role("heading", name="Cetak kartu peserta"))
+    cards.get_by_label("Pemda").select_option("16.08")
+    cards.get_by_label("Kode unit").fill("DISHUB")  # 150 cards: more than a request prints, so a background job
+    cards.get_by_label("Berkas").select_option("zip")
+    cards.get_by_role("button", name="Cetak").click()
+    page.wait_for_url("**/dokumen/kartu/**")
+    expect(page.locator("main")).to_contain_text("150 kartu siap", timeout=60_000)  # htmx reloads when done
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Unduh").click()
+    with zipfile.ZipFile(download.value.path()) as archive:
+        (entry,) = archive.namelist()
+        assert entry == "001 Dinas Perhubungan.pdf"
+        assert len(PdfReader(BytesIO(archive.read(entry))).pages) == 150
+    screenshot(page, "cetak-kartu")
