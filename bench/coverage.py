@@ -143,9 +143,17 @@ def phase_setup(args: argparse.Namespace) -> dict[str, Any]:
                                         risk_class=1, effective_from=p.effective_from, basis="pks",
                                         created_in=cs))  # fmt: skip
             if p.bpu:
-                agreements.append(Agreement(employer_id=employer_ids[p.code], segment="bpu",
-                                            programs=national.BPU_PROGRAMS, risk_class=1,
-                                            effective_from=p.effective_from, basis="perkada", created_in=cs))
+                agreements.append(
+                    Agreement(
+                        employer_id=employer_ids[p.code],
+                        segment="bpu",
+                        programs=national.BPU_PROGRAMS,
+                        risk_class=1,
+                        effective_from=p.effective_from,
+                        basis="perkada",
+                        created_in=cs,
+                    )
+                )
         Agreement.objects.bulk_create(agreements)
     agreement_ids = {
         (code, segment): pk for pk, code, segment in Agreement.objects.values_list("id", "employer__region_id",
@@ -161,8 +169,10 @@ def phase_setup(args: argparse.Namespace) -> dict[str, Any]:
 
     t0 = time.perf_counter()
     with transaction.atomic():
-        frame = frame.with_columns(bulk.reserve_ids(Worker._meta.db_table, frame.height).alias("worker_id"),
-                                   bulk.reserve_ids(Employment._meta.db_table, frame.height).alias("employment_id"))
+        frame = frame.with_columns(
+            bulk.reserve_ids(Worker._meta.db_table, frame.height).alias("worker_id"),
+            bulk.reserve_ids(Employment._meta.db_table, frame.height).alias("employment_id"),
+        )
         members = frame.filter(pl.col("member"))
         members = members.with_columns(bulk.reserve_ids(Membership._meta.db_table, members.height)
                                        .alias("membership_id"))  # fmt: skip
@@ -366,8 +376,11 @@ def phase_writes(args: argparse.Namespace) -> dict[str, Any]:
         for _ in range(3):
             seconds, events = _timed(lambda pk=pk: aggregates.refresh([pk]))
             alone.append(seconds)
-        out["refresh_alone"][code] = {"runs": alone, "events": events,
-                                      "employments": Employment.objects.filter(employer_id=pk).count()}
+        out["refresh_alone"][code] = {
+            "runs": alone,
+            "events": events,
+            "employments": Employment.objects.filter(employer_id=pk).count(),
+        }
 
     # Enrol once, untimed by the figures below, so that every later enrolment enrols exactly what the
     # import before it added (the dataset leaves ~12% of every Pemda's employments without a membership).
@@ -466,8 +479,10 @@ def spread(values: list[float]) -> str:
 def parent(args: argparse.Namespace) -> int:
     url = os.environ.get("LINDUNG_DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
-        say("LINDUNG_DATABASE_URL is not a postgres:// URL: run through scripts/with-postgres.sh "
-            "or `make bench-coverage`.")
+        say(
+            "LINDUNG_DATABASE_URL is not a postgres:// URL: run through scripts/with-postgres.sh "
+            "or `make bench-coverage`."
+        )
         return 2
     workdir = Path(args.workdir or tempfile.mkdtemp(prefix="lindung-coverage-"))
     workdir.mkdir(parents=True, exist_ok=True)
@@ -491,64 +506,84 @@ def run_all(url: str, workdir: Path, args: argparse.Namespace) -> dict[str, Any]
     out: dict[str, Any] = {}
     r = out["setup"] = run_phase(url, "setup", workdir, args)
     c = r["counts"]
-    say(f"[setup] {c['employers']} Pemda, {c['units']:,} units {c['units by kind']} ({c['units nobody on roster']} "
+    say(
+        f"[setup] {c['employers']} Pemda, {c['units']:,} units {c['units by kind']} ({c['units nobody on roster']} "
         f"with nobody), {c['workers']:,} workers and employments ({c['ended']:,} ended, "
         f"{c['started before history']:,} started before the 24 months), {c['memberships']:,} memberships "
         f"{c['memberships by status']} ({c['bpu memberships']:,} BPU, {c['with kpj']:,} with KPJ, "
         f"{c['begin after the employment ended']:,} beginning after their employment ended); "
         f"{len(c['pemda without agreement'])} Pemda without an agreement {c['pemda without agreement']}; "
-        f"largest Pemda {c['largest pemda']}, smallest {c['smallest pemda']}")
+        f"largest Pemda {c['largest pemda']}, smallest {c['smallest pemda']}"
+    )
     generation = sum(v for k, v in r["seconds"].items() if k != "migrate, regions")
     say("[setup] generation " + fmt_s(generation) + ": " + ", ".join(f"{k} {fmt_s(v)}" for k, v in
                                                                       r["seconds"].items())
         + f"; VACUUM ANALYZE {fmt_s(r['vacuum'])} (untimed); peak RSS {r['maxrss'] / GB:.2f} GB")  # fmt: skip
-    say(f"[setup] Pemda view: {r['pemda']} ({r['pemda_workers']:,} workers); province {PROVINCE}: "
-        f"{r['province_workers']:,} workers; server {r['server']}")
+    say(
+        f"[setup] Pemda view: {r['pemda']} ({r['pemda_workers']:,} workers); province {PROVINCE}: "
+        f"{r['province_workers']:,} workers; server {r['server']}"
+    )
     pemda = r["pemda"]
 
     r = out["rebuild"] = run_phase(url, "rebuild", workdir, args)
-    say(f"[rebuild] aggregates.rebuild(): {fmt_s(r['seconds'])}, {r['sizes']['coverage_unitevent']:,} UnitEvent + "
+    say(
+        f"[rebuild] aggregates.rebuild(): {fmt_s(r['seconds'])}, {r['sizes']['coverage_unitevent']:,} UnitEvent + "
         f"{r['sizes']['coverage_unitstate']:,} UnitState rows (horizon {r['horizon']}); "
         + ", ".join(f"{k} {fmt_s(v)}" for k, v in r["stages"].items())
-        + f"; VACUUM ANALYZE {fmt_s(r['vacuum'])} (untimed); peak RSS {r['maxrss'] / GB:.2f} GB")
+        + f"; VACUUM ANALYZE {fmt_s(r['vacuum'])} (untimed); peak RSS {r['maxrss'] / GB:.2f} GB"
+    )
     say("[rebuild] table sizes: " + ", ".join(f"{t} {r['sizes'][t]:,} rows {r['sizes'][t + ' bytes'] / 2**20:.0f} MB"
                                               for t in TABLES))  # fmt: skip
 
     r = out["views"] = run_phase(url, "views", workdir, args, pemda=pemda)
     for name, v in r["views"].items():
         kept, rows = v["kept_runs"], v["row_runs"]
-        say(f"[views] {name} {v['kwargs'] or ''}: {v['workers']:,} workers, {v['enrolled']:,} enrolled "
+        say(
+            f"[views] {name} {v['kwargs'] or ''}: {v['workers']:,} workers, {v['enrolled']:,} enrolled "
             f"({v['coverage']}%), {v['units_enrolled']:,}/{v['units']:,} units enrolled, {v['children']} children, "
-            f"{v['units_without_enrolment']:,} units and {v['employers_without_enrolment']} Pemda without enrolment")
+            f"{v['units_without_enrolment']:,} units and {v['employers_without_enrolment']} Pemda without enrolment"
+        )
         rest = [k - m for k, m in zip(kept, v["unit_measures"], strict=True)]
-        say(f"[views]   aggregates: {spread(kept)}; of which aggregates.unit_measures p50 "
+        say(
+            f"[views]   aggregates: {spread(kept)}; of which aggregates.unit_measures p50 "
             f"{fmt_s(percentile(v['unit_measures'], 0.5))}, the rest of coverage_tree + as_dict p50 "
-            f"{fmt_s(percentile(rest, 0.5))}")
+            f"{fmt_s(percentile(rest, 0.5))}"
+        )
         say(f"[views]   rows:       {spread(rows)}; ratio of p50s {percentile(rows, 0.5) / percentile(kept, 0.5):.0f}x;"
             f" answers equal")  # fmt: skip
         for d in r["days"][name]:
-            say(f"[views]   {d['label']} {d['day']}: aggregates {fmt_s(d['kept'])}, rows {fmt_s(d['rows'])}, "
-                f"equal ({d['workers']:,} workers, {d['enrolled']:,} enrolled)")
+            say(
+                f"[views]   {d['label']} {d['day']}: aggregates {fmt_s(d['kept'])}, rows {fmt_s(d['rows'])}, "
+                f"equal ({d['workers']:,} workers, {d['enrolled']:,} enrolled)"
+            )
     say(f"[views] peak RSS {r['maxrss'] / GB:.2f} GB")
 
     largest = out["setup"]["counts"]["largest pemda"][1]
     r = out["writes"] = run_phase(url, "writes", workdir, args, pemda=pemda, largest=largest)
     for code, a in r["refresh_alone"].items():
-        say(f"[writes] aggregates.refresh([{code}]) alone, {a['employments']:,} employments: "
-            f"{', '.join(fmt_s(s) for s in a['runs'])} ({a['events']:,} events)")
+        say(
+            f"[writes] aggregates.refresh([{code}]) alone, {a['employments']:,} employments: "
+            f"{', '.join(fmt_s(s) for s in a['runs'])} ({a['events']:,} events)"
+        )
     c = r["catch_up"]
-    say(f"[writes] enrol {pemda} once first (enrols what the dataset left out): {fmt_s(c['seconds'])}, "
-        f"{c['enrolled']:,} enrolled, refresh {fmt_s(c['refresh'])} of it")
+    say(
+        f"[writes] enrol {pemda} once first (enrols what the dataset left out): {fmt_s(c['seconds'])}, "
+        f"{c['enrolled']:,} enrolled, refresh {fmt_s(c['refresh'])} of it"
+    )
     for x in r["rounds"]:
         label = "with refresh   " if x["refresh"] else "refresh off    "
-        line = (f"[writes] round {x['round']} {label}: import_roster {x['new']:,} new rows "
-                f"{fmt_s(x['import'])} (refresh {fmt_s(x['import_refresh'])}), enrol {x['enrolled']:,} "
-                f"{fmt_s(x['enrol'])} (refresh {fmt_s(x['enrol_refresh'])})")
+        line = (
+            f"[writes] round {x['round']} {label}: import_roster {x['new']:,} new rows "
+            f"{fmt_s(x['import'])} (refresh {fmt_s(x['import_refresh'])}), enrol {x['enrolled']:,} "
+            f"{fmt_s(x['enrol'])} (refresh {fmt_s(x['enrol_refresh'])})"
+        )
         if x["refresh_after"] is not None:
             line += f"; refresh afterwards {fmt_s(x['refresh_after'])}"
         say(line)
-    say(f"[writes] after the writes the Pemda view from the aggregates equals the rows ({r['after']['workers']:,} "
-        f"workers, {r['after']['enrolled']:,} enrolled); peak RSS {r['maxrss'] / GB:.2f} GB")
+    say(
+        f"[writes] after the writes the Pemda view from the aggregates equals the rows ({r['after']['workers']:,} "
+        f"workers, {r['after']['enrolled']:,} enrolled); peak RSS {r['maxrss'] / GB:.2f} GB"
+    )
     return out
 
 
@@ -560,10 +595,20 @@ def report(results: dict[str, Any]) -> bool:
 
     setup, rebuild, views, writes = (results[k] for k in ("setup", "rebuild", "views", "writes"))
     generation = sum(v for k, v in setup["seconds"].items() if k != "migrate, regions")
-    add(f"dataset: {setup['counts']['workers']:,} workers, {setup['counts']['memberships']:,} memberships",
-        fmt_s(generation), "(info)", "", None)
-    add(f"aggregates.rebuild(): {rebuild['events']:,} events, {rebuild['sizes']['coverage_unitstate']:,} states",
-        fmt_s(rebuild["seconds"]), "(info)", "", None)
+    add(
+        f"dataset: {setup['counts']['workers']:,} workers, {setup['counts']['memberships']:,} memberships",
+        fmt_s(generation),
+        "(info)",
+        "",
+        None,
+    )
+    add(
+        f"aggregates.rebuild(): {rebuild['events']:,} events, {rebuild['sizes']['coverage_unitstate']:,} states",
+        fmt_s(rebuild["seconds"]),
+        "(info)",
+        "",
+        None,
+    )
     ok = True
     for name, v in views["views"].items():
         kept, rows_ = v["kept_runs"], v["row_runs"]
@@ -572,19 +617,34 @@ def report(results: dict[str, Any]) -> bool:
         ok &= passed
         label = {"nation": "national view", "province": f"province view {PROVINCE}",
                  "pemda": f"Pemda view {setup['pemda']}"}[name]  # fmt: skip
-        add(f"{label}, aggregates p95 ({len(kept)} runs)", f"{fmt_s(p95)} (p50 {fmt_s(percentile(kept, 0.5))})",
-            "< 200 ms", f"{p95 / GOAL_SECONDS:.2f}x goal", passed)
+        add(
+            f"{label}, aggregates p95 ({len(kept)} runs)",
+            f"{fmt_s(p95)} (p50 {fmt_s(percentile(kept, 0.5))})",
+            "< 200 ms",
+            f"{p95 / GOAL_SECONDS:.2f}x goal",
+            passed,
+        )
         inside = v["unit_measures"]
         rest = [k - m for k, m in zip(kept, inside, strict=True)]
-        add(f"{label}, inside: unit_measures / the rest, p50", f"{fmt_s(percentile(inside, 0.5))} / "
-            f"{fmt_s(percentile(rest, 0.5))}", "(info)", "", None)
+        add(
+            f"{label}, inside: unit_measures / the rest, p50",
+            f"{fmt_s(percentile(inside, 0.5))} / {fmt_s(percentile(rest, 0.5))}",
+            "(info)",
+            "",
+            None,
+        )
         add(f"{label}, from the rows p50 ({len(rows_)} runs)", f"{fmt_s(percentile(rows_, 0.5))} "
             f"(p95 {fmt_s(percentile(rows_, 0.95))})", "(baseline)",
             f"{percentile(rows_, 0.5) / percentile(kept, 0.5):.0f}x the aggregates", None)  # fmt: skip
         add(f"{label}, same answer ({1 + len(views['days'][name])} days)", "equal", "equal", "", v["equal"])
     for code, a in writes["refresh_alone"].items():
-        add(f"aggregates.refresh([{code}]) alone, {a['employments']:,} employments (best of 3)",
-            fmt_s(min(a["runs"])), "(info)", "", None)
+        add(
+            f"aggregates.refresh([{code}]) alone, {a['employments']:,} employments (best of 3)",
+            fmt_s(min(a["runs"])),
+            "(info)",
+            "",
+            None,
+        )
     with_ = [x for x in writes["rounds"] if x["refresh"]]
     off = [x for x in writes["rounds"] if not x["refresh"]]
     names = {"import": "import_roster --commit", "enrol": "enrol"}
@@ -595,8 +655,13 @@ def report(results: dict[str, Any]) -> bool:
         add(f"{names[kind]} of {rows_written:,} rows into {setup['pemda']}, with refresh (best of {len(with_)})",
             fmt_s(best[kind]), "(small)", f"refresh {fmt_s(best[f'{kind}_refresh'])} = "
             f"{best[f'{kind}_refresh'] / best[kind]:.0%} of it", None)  # fmt: skip
-        add(f"{names[kind]}, refresh disconnected (best of {len(off)})", fmt_s(best_off), "(baseline)",
-            f"with refresh {best[kind] / best_off:.2f}x", None)
+        add(
+            f"{names[kind]}, refresh disconnected (best of {len(off)})",
+            fmt_s(best_off),
+            "(baseline)",
+            f"with refresh {best[kind] / best_off:.2f}x",
+            None,
+        )
     widths = [max(len(r[i]) for r in [*rows, ("figure", "value", "goal", "ratio", "result")]) for i in range(5)]
     line = "  ".join("{:<%d}" % w for w in widths)  # noqa: UP031
     say("\n" + line.format("figure", "value", "goal", "ratio", "result"))
@@ -604,8 +669,10 @@ def report(results: dict[str, Any]) -> bool:
     for r in rows:
         say(line.format(*r))
     say(f"\nserver: {', '.join(f'{k}={v}' for k, v in setup['server'].items())}")
-    say(f"peak RSS per phase: setup {setup['maxrss'] / GB:.2f} GB, rebuild {rebuild['maxrss'] / GB:.2f} GB, views "
-        f"{views['maxrss'] / GB:.2f} GB, writes {writes['maxrss'] / GB:.2f} GB")
+    say(
+        f"peak RSS per phase: setup {setup['maxrss'] / GB:.2f} GB, rebuild {rebuild['maxrss'] / GB:.2f} GB, views "
+        f"{views['maxrss'] / GB:.2f} GB, writes {writes['maxrss'] / GB:.2f} GB"
+    )
     say("Absolute times vary on shared machines (up to 1.8x between runs); the ratios within one run are steadier.")
     return ok
 

@@ -170,8 +170,9 @@ def roster(rows: int, kecamatan: Sequence[str], units: Sequence[str], serial_off
         .then(None)
         .when(pl.col("r10") < 4)
         .then(pl.col("phone"))
-        .otherwise(pl.col("phone").str.slice(0, 4) + "-" + pl.col("phone").str.slice(4, 4) + "-"
-                   + pl.col("phone").str.slice(8))
+        .otherwise(
+            pl.col("phone").str.slice(0, 4) + "-" + pl.col("phone").str.slice(4, 4) + "-" + pl.col("phone").str.slice(8)
+        )
         .alias("no_hp"),
         pl.col("unit"),
         words.alias("kategori"),

@@ -106,8 +106,9 @@ def month_of(args: argparse.Namespace) -> tuple[dt.date, dt.date]:
     return start, month_end(start)
 
 
-def _frames(lo: int, hi: int, rows: int, start: dt.date, end: dt.date, ids: dict[str, Any],
-            unit_ids: list[int]) -> tuple[Any, Any, Any, Any]:
+def _frames(
+    lo: int, hi: int, rows: int, start: dt.date, end: dt.date, ids: dict[str, Any], unit_ids: list[int]
+) -> tuple[Any, Any, Any, Any]:
     """Workers, employments, the billed rows (i, employment_id, wage: for the wage changes) and memberships for
     rows lo..hi-1. Rows below `rows` are billed in the month (1% of them end during it); the others (1% more)
     are not: ended before it, rejected, or starting after it."""
@@ -235,14 +236,16 @@ def phase_setup(args: argparse.Namespace) -> dict[str, Any]:
     employer = add_employer(EMPLOYER, None, "bench").employer
     kecamatan = list(
         Region.objects.filter(parent_id=EMPLOYER, level=Region.Level.KECAMATAN, current=True)
-        .order_by("code").values_list("code", "name")
+        .order_by("code")
+        .values_list("code", "name")
     )
     units = generate.unit_rows(kecamatan, UNIT_COUNT)
     WorkUnit.objects.bulk_create(
         [WorkUnit(employer=employer, code=code, name=name, kind=kind) for code, name, kind in units]
     )
-    agreement, _ = add_agreement(EMPLOYER, programs=PROGRAMS, effective_from=AGREEMENT_FROM, actor="bench",
-                                 unit_classes=dict([RISKY_UNIT]))
+    agreement, _ = add_agreement(
+        EMPLOYER, programs=PROGRAMS, effective_from=AGREEMENT_FROM, actor="bench", unit_classes=dict([RISKY_UNIT])
+    )
     unit_ids = list(WorkUnit.objects.filter(employer=employer).order_by("id").values_list("id", flat=True))
     seconds["migrate, regions, employer, units, agreement"] = time.perf_counter() - t0
 
@@ -398,7 +401,7 @@ def billed_rows_sql(vendor: str, ctx: dict[str, Any]) -> tuple[str, list[Any], d
 
 def aggregate_sql(vendor: str, ctx: dict[str, Any]) -> tuple[str, list[Any]]:
     rows, params, s = billed_rows_sql(vendor, ctx)
-    sql = f"""SELECT COUNT(*), COALESCE(SUM({s['employer']}), 0), COALESCE(SUM({s['worker']}), 0)
+    sql = f"""SELECT COUNT(*), COALESCE(SUM({s["employer"]}), 0), COALESCE(SUM({s["worker"]}), 0)
 FROM ({rows}
 ) r"""
     return sql, params
@@ -478,21 +481,25 @@ def naive_contributions(frame: Any, f: dict[str, Any]) -> Any:
     assert set(rates) == {("jkm", "employer"), ("jht", "employer"), ("jht", "worker"), ("jp", "employer"),
                           ("jp", "worker")}, rates  # fmt: skip
     zero = pl.lit(0, pl.Int64)
-    out = frame.with_columns(
-        wage.alias("wage_base"),
-        jkk.alias("jkk"),
-        share(wage, rates["jkm", "employer"]).alias("jkm"),
-        share(wage, rates["jht", "employer"]).alias("jht_employer"),
-        share(wage, rates["jht", "worker"]).alias("jht_worker"),
-        jp_base.alias("jp_base"),
-        share(jp_base, rates["jp", "employer"]).alias("jp_employer"),
-        share(jp_base, rates["jp", "worker"]).alias("jp_worker"),
-        *(zero.alias(c) for c in ("jkp_base", "jkp_government", "jkp_from_jkk", "jkp_from_jkm")),
-        (wage < f["minimum_reported"]).alias("under_minimum_reported"),
-    ).with_columns(
-        (pl.col("jkk") + pl.col("jkm") + pl.col("jht_employer") + pl.col("jp_employer")).alias("employer"),
-        (pl.col("jht_worker") + pl.col("jp_worker")).alias("worker"),
-    ).with_columns((pl.col("employer") + pl.col("worker")).alias("total"))
+    out = (
+        frame.with_columns(
+            wage.alias("wage_base"),
+            jkk.alias("jkk"),
+            share(wage, rates["jkm", "employer"]).alias("jkm"),
+            share(wage, rates["jht", "employer"]).alias("jht_employer"),
+            share(wage, rates["jht", "worker"]).alias("jht_worker"),
+            jp_base.alias("jp_base"),
+            share(jp_base, rates["jp", "employer"]).alias("jp_employer"),
+            share(jp_base, rates["jp", "worker"]).alias("jp_worker"),
+            *(zero.alias(c) for c in ("jkp_base", "jkp_government", "jkp_from_jkk", "jkp_from_jkm")),
+            (wage < f["minimum_reported"]).alias("under_minimum_reported"),
+        )
+        .with_columns(
+            (pl.col("jkk") + pl.col("jkm") + pl.col("jht_employer") + pl.col("jp_employer")).alias("employer"),
+            (pl.col("jht_worker") + pl.col("jp_worker")).alias("worker"),
+        )
+        .with_columns((pl.col("employer") + pl.col("worker")).alias("total"))
+    )
     others = [c for c in frame.columns if c not in FRAME_COLUMNS]
     return out.select(*others, *FRAME_COLUMNS)
 
@@ -672,25 +679,36 @@ def run_database(db: str, url: str, workdir: Path, args: argparse.Namespace) -> 
         return out[key]
 
     r = phase("setup", "setup")
-    say(f"[{db}] setup: {r['memberships']:,} memberships ({r['billed']:,} billed in {args.month}), "
-        f"{r['changes']:,} wage changes; " + ", ".join(f"{k} {fmt_s(v)}" for k, v in r["seconds"].items())
-        + f"; server {r['server']}")
+    say(
+        f"[{db}] setup: {r['memberships']:,} memberships ({r['billed']:,} billed in {args.month}), "
+        f"{r['changes']:,} wage changes; "
+        + ", ".join(f"{k} {fmt_s(v)}" for k, v in r["seconds"].items())
+        + f"; server {r['server']}"
+    )
     r = phase("aggregate", "aggregate_before")
-    say(f"[{db}] A. SQL aggregate: {', '.join(fmt_s(s) for s in r['runs'])}; {r['workers']:,} workers, "
-        f"total {rupiah(r['total'])}")
+    say(
+        f"[{db}] A. SQL aggregate: {', '.join(fmt_s(s) for s in r['runs'])}; {r['workers']:,} workers, "
+        f"total {rupiah(r['total'])}"
+    )
     r = phase("contributions", "contributions")
-    say(f"[{db}] C. contribution_frame {r['rows']:,} rows: {', '.join(fmt_s(s) for s in r['domain_runs'])}; "
-        f"polars expression: {', '.join(fmt_s(s) for s in r['naive_runs'])}; identical {r['identical']}")
+    say(
+        f"[{db}] C. contribution_frame {r['rows']:,} rows: {', '.join(fmt_s(s) for s in r['domain_runs'])}; "
+        f"polars expression: {', '.join(fmt_s(s) for s in r['naive_runs'])}; identical {r['identical']}"
+    )
     r = phase("issue", "issue")
-    say(f"[{db}] B. issue_invoice: {fmt_s(r['seconds'])}, created {r['created']}, {r['workers']:,} workers, "
-        f"total {rupiah(r['total'])}, {r['lines']:,} lines, peak RSS {r['maxrss'] / GB:.2f} GB")
+    say(
+        f"[{db}] B. issue_invoice: {fmt_s(r['seconds'])}, created {r['created']}, {r['workers']:,} workers, "
+        f"total {rupiah(r['total'])}, {r['lines']:,} lines, peak RSS {r['maxrss'] / GB:.2f} GB"
+    )
     r = phase("issue", "reissue", again=True)
     say(f"[{db}]    issue_invoice again: {fmt_s(r['seconds'])}, created {r['created']}")
     r = phase("aggregate", "aggregate_after")
     say(f"[{db}] A. SQL aggregate again: {', '.join(fmt_s(s) for s in r['runs'])}")
     r = phase("floor", "floor")
-    say(f"[{db}]    lines floor: INSERT ... SELECT {fmt_s(r['insert_select'])}, insert_frame into a new table "
-        f"{fmt_s(r['insert_frame'])}")
+    say(
+        f"[{db}]    lines floor: INSERT ... SELECT {fmt_s(r['insert_select'])}, insert_frame into a new table "
+        f"{fmt_s(r['insert_frame'])}"
+    )
     return out
 
 
@@ -736,47 +754,104 @@ def report(results: dict[str, dict[str, Any]], args: argparse.Namespace) -> bool
         runs = res["aggregate_before"]["runs"] + res["aggregate_after"]["runs"]
         agg = min(runs)
         n = setup["billed"]
-        add(f"[{db}] setup: {setup['memberships']:,} memberships, {setup['changes']:,} wage changes",
-            fmt_s(sum(setup["seconds"].values())), "(not a goal)", "", None)
-        add(f"[{db}] A. SQL aggregate, {n:,} memberships (best of {len(runs)})",
-            f"{fmt_s(agg)} ({' / '.join(f'{s:.3f}' for s in runs)})", "baseline", "1.00x", None)
+        add(
+            f"[{db}] setup: {setup['memberships']:,} memberships, {setup['changes']:,} wage changes",
+            fmt_s(sum(setup["seconds"].values())),
+            "(not a goal)",
+            "",
+            None,
+        )
+        add(
+            f"[{db}] A. SQL aggregate, {n:,} memberships (best of {len(runs)})",
+            f"{fmt_s(agg)} ({' / '.join(f'{s:.3f}' for s in runs)})",
+            "baseline",
+            "1.00x",
+            None,
+        )
         ratio = issue["seconds"] / agg
         same = (issue["total"] == res["aggregate_before"]["total"] == res["aggregate_after"]["total"]
                 == issue["lines_total"] and issue["workers"] == n == res["aggregate_before"]["workers"]
                 and issue["lines"] == n)  # fmt: skip
         ok_ratio, ok_time = ratio <= 3 and same, issue["seconds"] < 60 and same
-        add(f"[{db}] B. issue_invoice, {issue['workers']:,} lines", fmt_s(issue["seconds"]), "<= 3x aggregate",
-            f"{ratio:.1f}x aggregate", ok_ratio)
-        add(f"[{db}] B. issue_invoice", fmt_s(issue["seconds"]), "< 60 s", f"{issue['seconds'] / 60:.2f}x goal",
-            ok_time)
-        add(f"[{db}]    totals: invoice = aggregate = sum of lines",
+        add(
+            f"[{db}] B. issue_invoice, {issue['workers']:,} lines",
+            fmt_s(issue["seconds"]),
+            "<= 3x aggregate",
+            f"{ratio:.1f}x aggregate",
+            ok_ratio,
+        )
+        add(
+            f"[{db}] B. issue_invoice", fmt_s(issue["seconds"]), "< 60 s", f"{issue['seconds'] / 60:.2f}x goal", ok_time
+        )
+        add(
+            f"[{db}]    totals: invoice = aggregate = sum of lines",
             f"{rupiah(issue['total'])} / {rupiah(res['aggregate_before']['total'])} / {rupiah(issue['lines_total'])}",
-            "equal", "", same)
-        add(f"[{db}]    issue the same month again", f"{fmt_s(again['seconds'])} (created {again['created']})",
-            "existing invoice, fast", f"{again['seconds'] / agg:.2f}x aggregate",
-            not again["created"] and again["total"] == issue["total"] and again["seconds"] < 1)
-        add(f"[{db}]    floor: INSERT INTO billing_invoiceline SELECT (same rows, in SQL)",
-            fmt_s(floor["insert_select"]), "(info)", f"{floor['insert_select'] / agg:.1f}x aggregate",
-            None if floor["insert_select_total"] == issue["total"] else False)
-        add(f"[{db}]    floor: bulk.insert_frame of the lines into a new table", fmt_s(floor["insert_frame"]),
-            "(info)", f"{floor['insert_frame'] / agg:.1f}x aggregate", None)
+            "equal",
+            "",
+            same,
+        )
+        add(
+            f"[{db}]    issue the same month again",
+            f"{fmt_s(again['seconds'])} (created {again['created']})",
+            "existing invoice, fast",
+            f"{again['seconds'] / agg:.2f}x aggregate",
+            not again["created"] and again["total"] == issue["total"] and again["seconds"] < 1,
+        )
+        add(
+            f"[{db}]    floor: INSERT INTO billing_invoiceline SELECT (same rows, in SQL)",
+            fmt_s(floor["insert_select"]),
+            "(info)",
+            f"{floor['insert_select'] / agg:.1f}x aggregate",
+            None if floor["insert_select_total"] == issue["total"] else False,
+        )
+        add(
+            f"[{db}]    floor: bulk.insert_frame of the lines into a new table",
+            fmt_s(floor["insert_frame"]),
+            "(info)",
+            f"{floor['insert_frame'] / agg:.1f}x aggregate",
+            None,
+        )
         add(f"[{db}]    peak RSS of issue_invoice (ru_maxrss)", f"{issue['maxrss'] / GB:.2f} GB", "(info)", "", None)
         best_domain, best_naive = min(contrib["domain_runs"]), min(contrib["naive_runs"])
         c_ratio = best_domain / best_naive
         ok_c = c_ratio <= 3 and contrib["identical"] and contrib["domain_total"] == contrib["naive_total"]
         runs_c = f"best of {len(contrib['naive_runs'])}, after a warm-up"
-        add(f"[{db}] C. polars expression, {contrib['rows']:,} rows ({runs_c})", fmt_s(best_naive), "baseline",
-            "1.00x", None)
-        add(f"[{db}] C. contribution_frame, same rows ({runs_c})", fmt_s(best_domain), "<= 3x polars expression",
-            f"{c_ratio:.2f}x expression", ok_c)
-        add(f"[{db}]    inside contribution_frame: the refusal checks (_row_issues)",
-            fmt_s(min(contrib["row_checks"])), "(info)", f"{min(contrib['row_checks']) / best_naive:.2f}x expression",
-            None)
+        add(
+            f"[{db}] C. polars expression, {contrib['rows']:,} rows ({runs_c})",
+            fmt_s(best_naive),
+            "baseline",
+            "1.00x",
+            None,
+        )
+        add(
+            f"[{db}] C. contribution_frame, same rows ({runs_c})",
+            fmt_s(best_domain),
+            "<= 3x polars expression",
+            f"{c_ratio:.2f}x expression",
+            ok_c,
+        )
+        add(
+            f"[{db}]    inside contribution_frame: the refusal checks (_row_issues)",
+            fmt_s(min(contrib["row_checks"])),
+            "(info)",
+            f"{min(contrib['row_checks']) / best_naive:.2f}x expression",
+            None,
+        )
         one_d, one_p = min(contrib["one_share_domain"]), min(contrib["one_share_plain"])
-        add(f"[{db}]    one share (JHT employer): domain share_expr / plain expression",
-            f"{fmt_s(one_d)} / {fmt_s(one_p)}", "(info)", f"{one_d / one_p:.2f}x", None)
-        add(f"[{db}]    contributions: same frame, same total", rupiah(contrib["domain_total"]), "identical", "",
-            contrib["identical"] and contrib["domain_total"] == contrib["naive_total"])
+        add(
+            f"[{db}]    one share (JHT employer): domain share_expr / plain expression",
+            f"{fmt_s(one_d)} / {fmt_s(one_p)}",
+            "(info)",
+            f"{one_d / one_p:.2f}x",
+            None,
+        )
+        add(
+            f"[{db}]    contributions: same frame, same total",
+            rupiah(contrib["domain_total"]),
+            "identical",
+            "",
+            contrib["identical"] and contrib["domain_total"] == contrib["naive_total"],
+        )
         all_ok = all_ok and same and contrib["identical"]
     widths = [max(len(r[i]) for r in [*rows, ("figure", "value", "goal", "ratio", "result")]) for i in range(5)]
     line = "  ".join("{:<%d}" % w for w in widths)  # noqa: UP031
@@ -784,10 +859,12 @@ def report(results: dict[str, dict[str, Any]], args: argparse.Namespace) -> bool
     say("  ".join("-" * w for w in widths))
     for r in rows:
         say(line.format(*r))
-    say("\nfloor 1: one INSERT INTO billing_invoiceline ... SELECT of the same rows computed in SQL (throwaway "
+    say(
+        "\nfloor 1: one INSERT INTO billing_invoiceline ... SELECT of the same rows computed in SQL (throwaway "
         "invoice id),\n         one transaction, commit included; floor 2: bulk.insert_frame (the route issue_invoice "
         "uses) of the lines\n         frame into a new plain table with the same columns and primary key, commit "
-        "included.")
+        "included."
+    )
     say("Absolute times vary on shared machines; the ratios within one run are what the goals judge.")
     return all_ok
 
@@ -806,15 +883,19 @@ def parent(args: argparse.Namespace) -> int:
         if pg_url.startswith(("postgres://", "postgresql://")):
             databases["postgres"] = pg_url
         else:
-            say("NOTE: LINDUNG_DATABASE_URL is not a postgres:// URL: PostgreSQL is skipped "
-                "(run through scripts/with-postgres.sh or `make bench-invoice`).")
+            say(
+                "NOTE: LINDUNG_DATABASE_URL is not a postgres:// URL: PostgreSQL is skipped "
+                "(run through scripts/with-postgres.sh or `make bench-invoice`)."
+            )
     if not databases:
         if not args.workdir:
             shutil.rmtree(workdir, ignore_errors=True)
         say("nothing to run")
         return 1
-    say(f"invoice benchmark: {args.rows:,} billed memberships, month {args.month}; work dir {workdir}; "
-        f"{os.cpu_count()} CPUs")
+    say(
+        f"invoice benchmark: {args.rows:,} billed memberships, month {args.month}; work dir {workdir}; "
+        f"{os.cpu_count()} CPUs"
+    )
     results: dict[str, dict[str, Any]] = {}
     total_start = time.perf_counter()
     try:
@@ -837,12 +918,17 @@ def parent(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rows", type=int, default=1_000_000,
-                        help="memberships billed in the month (default 1,000,000; 1%% more are not billed)")
+    parser.add_argument(
+        "--rows",
+        type=int,
+        default=1_000_000,
+        help="memberships billed in the month (default 1,000,000; 1%% more are not billed)",
+    )
     parser.add_argument("--database", choices=("sqlite", "postgres", "both"), default="both")
     parser.add_argument("--month", default="2026-10", help="the month invoiced, YYYY-MM (default 2026-10)")
-    parser.add_argument("--runs", type=int, default=3,
-                        help="timed runs of each side of figure C, the best is taken (default 3)")
+    parser.add_argument(
+        "--runs", type=int, default=3, help="timed runs of each side of figure C, the best is taken (default 3)"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary work directory")
     parser.add_argument("--workdir", help="work directory (default: a new temporary one, removed at the end)")
     parser.add_argument("--json", help="also write every measurement to this JSON file")

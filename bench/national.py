@@ -233,7 +233,7 @@ def rows(pemda: Sequence[Pemda], employer_ids: dict[str, int], unit_frame: pl.Da
         },
         schema_overrides={"ppu_agreement": pl.Int64, "bpu_agreement": pl.Int64, "effective": pl.Date},
     )
-    unit_pick = (pl.col("e").cast(pl.Float64) + (h(1) % 1_000_000_007).cast(pl.Float64) / 1_000_000_007.0)
+    unit_pick = pl.col("e").cast(pl.Float64) + (h(1) % 1_000_000_007).cast(pl.Float64) / 1_000_000_007.0
     frame = frame.join(info, on="code", how="left", maintain_order="left").with_columns(
         unit_pick.alias("pick"),
     )
@@ -245,8 +245,10 @@ def rows(pemda: Sequence[Pemda], employer_ids: dict[str, int], unit_frame: pl.Da
     birth = pl.lit(BIRTH_FROM) + _days((j * PRIME) % BIRTH_DAYS)
     female = h(2) % 2 == 0
     serial = j // BIRTH_DAYS + 1 + pl.when(pl.col("province")).then(5000).otherwise(0)
-    prefix = pl.when(pl.col("province")).then(pl.col("code") + "7101").otherwise(
-        pl.col("code").str.replace(".", "", literal=True) + "01"
+    prefix = (
+        pl.when(pl.col("province"))
+        .then(pl.col("code") + "7101")
+        .otherwise(pl.col("code").str.replace(".", "", literal=True) + "01")
     )
     day = birth.dt.day().cast(pl.Int32) + pl.when(female).then(40).otherwise(0)
     start = (
@@ -255,8 +257,9 @@ def rows(pemda: Sequence[Pemda], employer_ids: dict[str, int], unit_frame: pl.Da
         .otherwise(pl.lit(start_window) + _days(h(4) % history))
     )
     frame = frame.with_columns(
-        (prefix + day.cast(pl.String).str.zfill(2) + birth.dt.strftime("%m%y") + serial.cast(pl.String).str.zfill(4))
-        .alias("nik"),
+        (
+            prefix + day.cast(pl.String).str.zfill(2) + birth.dt.strftime("%m%y") + serial.cast(pl.String).str.zfill(4)
+        ).alias("nik"),
         birth.alias("birth_date"),
         pl.when(female).then(pl.lit("P")).otherwise(pl.lit("L")).alias("sex"),
         start.alias("start_date"),
@@ -289,9 +292,13 @@ def rows(pemda: Sequence[Pemda], employer_ids: dict[str, int], unit_frame: pl.Da
     kpj = ~rejected & (h(15) % 100 < 60)
     frame = frame.with_columns(
         member.alias("member"),
-        pl.when(ended.is_null() | after_end).then(valid_from).otherwise(pl.min_horizontal(valid_from, ended))
+        pl.when(ended.is_null() | after_end)
+        .then(valid_from)
+        .otherwise(pl.min_horizontal(valid_from, ended))
         .alias("valid_from"),
-        pl.when(after_end).then(pl.max_horizontal(ended.dt.month_end(), valid_from)).otherwise(ended.dt.month_end())
+        pl.when(after_end)
+        .then(pl.max_horizontal(ended.dt.month_end(), valid_from))
+        .otherwise(ended.dt.month_end())
         .alias("valid_to"),
         pl.when(kpj).then(pl.lit("2") + (h(16) % 10_000_000_000).cast(pl.String).str.zfill(10)).alias("kpj"),
         pl.when(pl.col("bpu")).then(pl.lit("bpu")).otherwise(pl.lit("ppu")).alias("segment"),

@@ -87,9 +87,13 @@ class RosterStages(Stages):
             self.wrap(services, name, "context: units, regions")
         self.wrap(services, "prepare", "prepare")
         # the registry rules are the call whose value columns are just {"unit": "unit"}
-        self.wrap(services, "find_issues",
-                  lambda *a, **k: "rules: registry" if len(a[2] if len(a) > 2 else k.get("value_columns", {})) == 1
-                  else "rules: row")
+        self.wrap(
+            services,
+            "find_issues",
+            lambda *a, **k: (
+                "rules: registry" if len(a[2] if len(a) > 2 else k.get("value_columns", {})) == 1 else "rules: row"
+            ),
+        )
         self.wrap(services, "_existing_state", "existing-state query")
         self.wrap(services, "attach_existing", "attach existing")
         self.wrap(services, "classify", "classify")
@@ -119,7 +123,6 @@ class RosterStages(Stages):
         return out
 
 
-
 def phase_setup(args: argparse.Namespace) -> dict[str, Any]:
     from django.core.management import call_command
 
@@ -135,14 +138,19 @@ def phase_setup(args: argparse.Namespace) -> dict[str, Any]:
     employer = add_employer(EMPLOYER, None, "bench").employer
     kecamatan = list(
         Region.objects.filter(parent_id=EMPLOYER, level=Region.Level.KECAMATAN, current=True)
-        .order_by("code").values_list("code", "name")
+        .order_by("code")
+        .values_list("code", "name")
     )
     units = generate.unit_rows(kecamatan, UNIT_COUNT)
     WorkUnit.objects.bulk_create(
         [WorkUnit(employer=employer, code=code, name=name, kind=kind) for code, name, kind in units]
     )
-    return {"seconds": time.perf_counter() - start, "kecamatan": kecamatan, "units": [u[0] for u in units],
-            "server": server_info(PG_SETTINGS, SQLITE_SETTINGS)}
+    return {
+        "seconds": time.perf_counter() - start,
+        "kecamatan": kecamatan,
+        "units": [u[0] for u in units],
+        "server": server_info(PG_SETTINGS, SQLITE_SETTINGS),
+    }
 
 
 def phase_check(args: argparse.Namespace) -> dict[str, Any]:
@@ -359,8 +367,7 @@ def phase_generate(args: argparse.Namespace) -> dict[str, Any]:
     roster.typed.write_parquet(files["typed"])
     generate.write_xlsx(roster.text.head(spec["xlsx_rows"]), files["xlsx"])
     # the naive samples: other serials, so that their NIKs are new to a registry holding the big roster
-    generate.write_csv(generate.roster(spec["naive_rows"], kecamatan, units, serial_offset=5000).text,
-                       files["naive"])
+    generate.write_csv(generate.roster(spec["naive_rows"], kecamatan, units, serial_offset=5000).text, files["naive"])
     if spec["naive_autocommit_rows"]:
         sample = generate.roster(spec["naive_autocommit_rows"], kecamatan, units, serial_offset=8000)
         generate.write_csv(sample.text, files["naive_autocommit"])
@@ -393,23 +400,40 @@ def child(args: argparse.Namespace) -> None:
 
 def run_phase(db: str, url: str, phase: str, workdir: Path, debug: bool, **extra: Any) -> dict[str, Any]:
     result_path = workdir / f"{db}-{phase}-{time.monotonic_ns()}.json"
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--database", db, "--phase", phase,
-           "--database-url", url, "--workdir", str(workdir), "--result", str(result_path)]
+    cmd = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--database",
+        db,
+        "--phase",
+        phase,
+        "--database-url",
+        url,
+        "--workdir",
+        str(workdir),
+        "--result",
+        str(result_path),
+    ]
     for key, value in extra.items():
         if value is True:
             cmd.append(f"--{key}")
         elif value not in (None, False):
             cmd += [f"--{key}", str(value)]
     env = dict(os.environ)
-    env.update({"DJANGO_SETTINGS_MODULE": "lindung.settings", "LINDUNG_DATABASE_URL": url,
-                "LINDUNG_DEBUG": "1" if debug else "0", "LINDUNG_ALLOW_DEV_KEY": "1"})
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "lindung.settings",
+            "LINDUNG_DATABASE_URL": url,
+            "LINDUNG_DEBUG": "1" if debug else "0",
+            "LINDUNG_ALLOW_DEV_KEY": "1",
+        }
+    )
     wall = time.perf_counter()
     subprocess.run(cmd, check=True, env=env, cwd=ROOT)
     out = json.loads(result_path.read_text())
     result_path.unlink()
     out["_wall"] = time.perf_counter() - wall
     return out
-
 
 
 def fmt_s(seconds: float) -> str:
@@ -466,13 +490,17 @@ def parent(args: argparse.Namespace) -> int:
     if pg_url.startswith(("postgres://", "postgresql://")):
         databases["postgres"] = pg_url
     else:
-        say("NOTE: LINDUNG_DATABASE_URL is not a postgres:// URL: PostgreSQL is skipped "
-            "(run through scripts/with-postgres.sh or `make bench`).")
+        say(
+            "NOTE: LINDUNG_DATABASE_URL is not a postgres:// URL: PostgreSQL is skipped "
+            "(run through scripts/with-postgres.sh or `make bench`)."
+        )
     if args.only:
         databases = {k: v for k, v in databases.items() if k in args.only.split(",")}
-    say(f"roster import benchmark: {args.rows:,} rows (xlsx {args.xlsx_rows:,}, naive {args.naive_rows:,} "
+    say(
+        f"roster import benchmark: {args.rows:,} rows (xlsx {args.xlsx_rows:,}, naive {args.naive_rows:,} "
         f"+ autocommit {args.naive_autocommit_rows:,}); work dir {workdir}; "
-        f"LINDUNG_DEBUG={'1' if args.debug else '0'}; {os.cpu_count()} CPUs")
+        f"LINDUNG_DEBUG={'1' if args.debug else '0'}; {os.cpu_count()} CPUs"
+    )
     results: dict[str, dict[str, Any]] = {}
     total_start = time.perf_counter()
     try:
@@ -484,14 +512,18 @@ def parent(args: argparse.Namespace) -> int:
             if db == next(iter(databases)):
                 # generated in a child too: a parent holding the frames would raise every child's ru_maxrss
                 spec = workdir / "spec.json"
-                spec.write_text(json.dumps(
-                    {k: results[db]["setup"][k] for k in ("kecamatan", "units")}
-                    | {k: getattr(args, k) for k in ("rows", "xlsx_rows", "naive_rows", "naive_autocommit_rows")}
-                ))
+                spec.write_text(
+                    json.dumps(
+                        {k: results[db]["setup"][k] for k in ("kecamatan", "units")}
+                        | {k: getattr(args, k) for k in ("rows", "xlsx_rows", "naive_rows", "naive_autocommit_rows")}
+                    )
+                )
                 gen = run_phase(db, url, "generate", workdir, args.debug, file=spec)
                 files = {k: Path(v) for k, v in gen["files"].items()}
-                say(f"generated files in {fmt_s(gen['seconds'])}: "
-                    + ", ".join(f"{p.name} {p.stat().st_size / 1e6:.1f} MB" for p in files.values()))
+                say(
+                    f"generated files in {fmt_s(gen['seconds'])}: "
+                    + ", ".join(f"{p.name} {p.stat().st_size / 1e6:.1f} MB" for p in files.values())
+                )
             run_database(db, url, workdir, files, args, results[db])
     finally:
         if not args.keep and not args.workdir:
@@ -503,44 +535,62 @@ def parent(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_database(db: str, url: str, workdir: Path, files: dict[str, Path], args: argparse.Namespace,
-                 out: dict[str, Any]) -> None:
+def run_database(
+    db: str, url: str, workdir: Path, files: dict[str, Path], args: argparse.Namespace, out: dict[str, Any]
+) -> None:
     def phase(name: str, key: str, **extra: Any) -> dict[str, Any]:
         out[key] = run_phase(db, url, name, workdir, args.debug, **extra)
         return out[key]
 
     r = phase("check", "check_csv", file=files["csv"])
-    say(f"[{db}] check_roster CSV {r['rows']:,} rows: {fmt_s(r['seconds'])} ({fmt_rate(r['rows'], r['seconds'])}),"
-        f" {r['errors']} errors, {r['warnings']} warnings, outcomes {r['outcomes']}")
+    say(
+        f"[{db}] check_roster CSV {r['rows']:,} rows: {fmt_s(r['seconds'])} ({fmt_rate(r['rows'], r['seconds'])}),"
+        f" {r['errors']} errors, {r['warnings']} warnings, outcomes {r['outcomes']}"
+    )
     r = phase("check", "check_xlsx", file=files["xlsx"])
-    say(f"[{db}] check_roster XLSX {r['rows']:,} rows: {fmt_s(r['seconds'])} "
-        f"({fmt_rate(r['rows'], r['seconds'])}), {r['errors']} errors, {r['warnings']} warnings")
+    say(
+        f"[{db}] check_roster XLSX {r['rows']:,} rows: {fmt_s(r['seconds'])} "
+        f"({fmt_rate(r['rows'], r['seconds'])}), {r['errors']} errors, {r['warnings']} warnings"
+    )
     r = phase("raw", "raw_before", file=files["typed"])
     say(f"[{db}] raw load (before) {r['rows']:,} rows: {fmt_s(r['seconds'])} ({fmt_rate(r['rows'], r['seconds'])})")
     r = phase("import", "import", file=files["csv"], vacuum=True)
-    say(f"[{db}] import (commit) {r['rows']:,} rows: {fmt_s(r['seconds'])} ({fmt_rate(r['rows'], r['seconds'])}), "
+    say(
+        f"[{db}] import (commit) {r['rows']:,} rows: {fmt_s(r['seconds'])} ({fmt_rate(r['rows'], r['seconds'])}), "
         f"new {r['new']:,}, rejected {r['rejected']}, committed {r['committed']}, peak RSS {fmt_gb(r['maxrss'])}; "
-        f"database now {r['workers']:,} workers, {r['employments']:,} employments")
+        f"database now {r['workers']:,} workers, {r['employments']:,} employments"
+    )
     r = phase("import", "reimport", file=files["csv"])
-    say(f"[{db}] import again (commit): {fmt_s(r['seconds'])}, unchanged {r['unchanged']:,}, new {r['new']}, "
-        f"changed {r['changed']}, committed {r['committed']}, peak RSS {fmt_gb(r['maxrss'])}")
+    say(
+        f"[{db}] import again (commit): {fmt_s(r['seconds'])}, unchanged {r['unchanged']:,}, new {r['new']}, "
+        f"changed {r['changed']}, committed {r['committed']}, peak RSS {fmt_gb(r['maxrss'])}"
+    )
     r = phase("raw", "raw_after", file=files["typed"])
     say(f"[{db}] raw load (after) {r['rows']:,} rows: {fmt_s(r['seconds'])} ({fmt_rate(r['rows'], r['seconds'])})")
     r = phase("naive", "naive", file=files["naive"], file2=files.get("naive_autocommit"))
-    line = f"[{db}] naive ORM import {r['rows']:,} rows, one transaction: {fmt_s(r['seconds'])} " \
-           f"({fmt_rate(r['rows'], r['seconds'])})"
+    line = (
+        f"[{db}] naive ORM import {r['rows']:,} rows, one transaction: {fmt_s(r['seconds'])} "
+        f"({fmt_rate(r['rows'], r['seconds'])})"
+    )
     if "autocommit_rows" in r:
-        line += f"; autocommit {r['autocommit_rows']:,} rows: {fmt_s(r['autocommit_seconds'])} " \
-                f"({fmt_rate(r['autocommit_rows'], r['autocommit_seconds'])})"
+        line += (
+            f"; autocommit {r['autocommit_rows']:,} rows: {fmt_s(r['autocommit_seconds'])} "
+            f"({fmt_rate(r['autocommit_rows'], r['autocommit_seconds'])})"
+        )
     say(line)
 
 
 def report(results: dict[str, dict[str, Any]], args: argparse.Namespace) -> None:
     for db, res in results.items():
-        print_stages(f"[{db}] where the time goes (seconds per stage; stages nest: '(total)' rows include the "
-                     "rows above them)",
-                     {"check CSV": res["check_csv"], "check XLSX": res["check_xlsx"], "import": res["import"],
-                      "import again": res["reimport"]})
+        print_stages(
+            f"[{db}] where the time goes (seconds per stage; stages nest: '(total)' rows include the rows above them)",
+            {
+                "check CSV": res["check_csv"],
+                "check XLSX": res["check_xlsx"],
+                "import": res["import"],
+                "import again": res["reimport"],
+            },
+        )
         server = res["setup"]["server"]
         say(f"  server: {', '.join(f'{k}={v}' for k, v in server.items())}")
         say(f"  raw load: {res['raw_before']['method']}")
@@ -552,65 +602,118 @@ def report(results: dict[str, dict[str, Any]], args: argparse.Namespace) -> None
     for db, res in results.items():
         c = res["check_csv"]
         clean = c["errors"] == 0
-        add(f"[{db}] 1. check_roster CSV {c['rows']:,} rows", f"{fmt_s(c['seconds'])} "
-            f"({fmt_rate(c['rows'], c['seconds'])})", "< 3 s", f"{c['seconds'] / 3:.2f}x goal",
-            c["seconds"] < 3 and clean)
+        add(
+            f"[{db}] 1. check_roster CSV {c['rows']:,} rows",
+            f"{fmt_s(c['seconds'])} ({fmt_rate(c['rows'], c['seconds'])})",
+            "< 3 s",
+            f"{c['seconds'] / 3:.2f}x goal",
+            c["seconds"] < 3 and clean,
+        )
         again = res["reimport"]
         recheck = again["stages"].get("check_roster (total)", 0.0)
-        add(f"[{db}]    check_roster CSV again, {again['rows']:,} rows already in the registry",
-            f"{fmt_s(recheck)} ({fmt_rate(again['rows'], recheck)})", "(info; < 3 s)", f"{recheck / 3:.2f}x goal",
-            None)
+        add(
+            f"[{db}]    check_roster CSV again, {again['rows']:,} rows already in the registry",
+            f"{fmt_s(recheck)} ({fmt_rate(again['rows'], recheck)})",
+            "(info; < 3 s)",
+            f"{recheck / 3:.2f}x goal",
+            None,
+        )
         x = res["check_xlsx"]
-        add(f"[{db}] 2. check_roster XLSX {x['rows']:,} rows", f"{fmt_s(x['seconds'])} "
-            f"({fmt_rate(x['rows'], x['seconds'])})", "< 3 s", f"{x['seconds'] / 3:.2f}x goal",
-            x["seconds"] < 3 and x["errors"] == 0)
+        add(
+            f"[{db}] 2. check_roster XLSX {x['rows']:,} rows",
+            f"{fmt_s(x['seconds'])} ({fmt_rate(x['rows'], x['seconds'])})",
+            "< 3 s",
+            f"{x['seconds'] / 3:.2f}x goal",
+            x["seconds"] < 3 and x["errors"] == 0,
+        )
         imp, before, after = res["import"], res["raw_before"], res["raw_after"]
         raw = min(before["seconds"], after["seconds"])
-        add(f"[{db}] 3. raw load {before['rows']:,} rows (best of 2)",
-            f"{fmt_s(raw)} ({fmt_s(before['seconds'])} / {fmt_s(after['seconds'])})", "baseline", "1.00x", None)
+        add(
+            f"[{db}] 3. raw load {before['rows']:,} rows (best of 2)",
+            f"{fmt_s(raw)} ({fmt_s(before['seconds'])} / {fmt_s(after['seconds'])})",
+            "baseline",
+            "1.00x",
+            None,
+        )
         ratio = imp["seconds"] / raw
-        add(f"[{db}] 3. committed import {imp['rows']:,} rows", f"{fmt_s(imp['seconds'])} "
-            f"({fmt_rate(imp['rows'], imp['seconds'])})", "<= 2.5x raw load", f"{ratio:.2f}x raw",
-            ratio <= 2.5 and imp["committed"] and imp["new"] == imp["rows"])
+        add(
+            f"[{db}] 3. committed import {imp['rows']:,} rows",
+            f"{fmt_s(imp['seconds'])} ({fmt_rate(imp['rows'], imp['seconds'])})",
+            "<= 2.5x raw load",
+            f"{ratio:.2f}x raw",
+            ratio <= 2.5 and imp["committed"] and imp["new"] == imp["rows"],
+        )
         nv = res["naive"]
         naive_rate = nv["rows"] / nv["seconds"]
         speedup = (imp["rows"] / imp["seconds"]) / naive_rate
-        add(f"[{db}] 4. naive ORM {nv['rows']:,} rows, one transaction", fmt_rate(nv["rows"], nv["seconds"]),
-            ">= 30x slower than import", f"import {speedup:.1f}x faster", speedup >= 30)
+        add(
+            f"[{db}] 4. naive ORM {nv['rows']:,} rows, one transaction",
+            fmt_rate(nv["rows"], nv["seconds"]),
+            ">= 30x slower than import",
+            f"import {speedup:.1f}x faster",
+            speedup >= 30,
+        )
         if "autocommit_rows" in nv:
             auto_rate = nv["autocommit_rows"] / nv["autocommit_seconds"]
-            add(f"[{db}]    naive ORM {nv['autocommit_rows']:,} rows, autocommit", f"{auto_rate:,.0f} rows/s",
-                "(info)", f"import {(imp['rows'] / imp['seconds']) / auto_rate:.1f}x faster", None)
-        add(f"[{db}] 5. peak RSS (ru_maxrss) of the import", f"{fmt_gb(imp['maxrss'])} (VmHWM "
-            f"{fmt_gb(imp['hwm'])}; {fmt_gb(imp['maxrss_before'])} before import)", "< 2 GB",
-            f"{imp['maxrss'] / (2 * GB):.2f}x goal", imp["maxrss"] < 2 * GB)
-        add(f"[{db}] 6. same file again", f"{fmt_s(again['seconds'])}, {again['unchanged']:,} unchanged",
-            f"all {again['rows']:,} unchanged", f"{again['seconds'] / imp['seconds']:.2f}x import",
-            again["unchanged"] == again["rows"] and not again["committed"] and again["new"] == again["changed"] == 0)
-        add(f"[{db}]    peak RSS, same file again", f"{fmt_gb(again['maxrss'])} (VmHWM {fmt_gb(again['hwm'])})",
+            add(
+                f"[{db}]    naive ORM {nv['autocommit_rows']:,} rows, autocommit",
+                f"{auto_rate:,.0f} rows/s",
+                "(info)",
+                f"import {(imp['rows'] / imp['seconds']) / auto_rate:.1f}x faster",
+                None,
+            )
+        add(
+            f"[{db}] 5. peak RSS (ru_maxrss) of the import",
+            f"{fmt_gb(imp['maxrss'])} (VmHWM {fmt_gb(imp['hwm'])}; {fmt_gb(imp['maxrss_before'])} before import)",
             "< 2 GB",
-            f"{again['maxrss'] / (2 * GB):.2f}x goal", again["maxrss"] < 2 * GB)
+            f"{imp['maxrss'] / (2 * GB):.2f}x goal",
+            imp["maxrss"] < 2 * GB,
+        )
+        add(
+            f"[{db}] 6. same file again",
+            f"{fmt_s(again['seconds'])}, {again['unchanged']:,} unchanged",
+            f"all {again['rows']:,} unchanged",
+            f"{again['seconds'] / imp['seconds']:.2f}x import",
+            again["unchanged"] == again["rows"] and not again["committed"] and again["new"] == again["changed"] == 0,
+        )
+        add(
+            f"[{db}]    peak RSS, same file again",
+            f"{fmt_gb(again['maxrss'])} (VmHWM {fmt_gb(again['hwm'])})",
+            "< 2 GB",
+            f"{again['maxrss'] / (2 * GB):.2f}x goal",
+            again["maxrss"] < 2 * GB,
+        )
     widths = [max(len(r[i]) for r in [*rows, ("figure", "value", "goal", "ratio", "result")]) for i in range(5)]
     line = "  ".join("{:<%d}" % w for w in widths)  # noqa: UP031
     say("\n" + line.format("figure", "value", "goal", "ratio", "result"))
     say("  ".join("-" * w for w in widths))
     for r in rows:
         say(line.format(*r))
-    say("\nAbsolute times vary on shared machines (up to 1.8x between runs); the ratios within one run are "
-        "what the goals judge.")
+    say(
+        "\nAbsolute times vary on shared machines (up to 1.8x between runs); the ratios within one run are "
+        "what the goals judge."
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=1_000_000, help="rows of the CSV import (default 1,000,000)")
     parser.add_argument("--xlsx-rows", type=int, default=100_000, help="rows of the .xlsx check (default 100,000)")
-    parser.add_argument("--naive-rows", type=int, default=20_000,
-                        help="rows of the naive ORM import, one transaction (default 20,000)")
-    parser.add_argument("--naive-autocommit-rows", type=int, default=2_000,
-                        help="rows of the naive ORM import in autocommit, for information (default 2,000; 0: skip)")
+    parser.add_argument(
+        "--naive-rows", type=int, default=20_000, help="rows of the naive ORM import, one transaction (default 20,000)"
+    )
+    parser.add_argument(
+        "--naive-autocommit-rows",
+        type=int,
+        default=2_000,
+        help="rows of the naive ORM import in autocommit, for information (default 2,000; 0: skip)",
+    )
     parser.add_argument("--only", help="comma-separated databases to run: sqlite,postgres")
-    parser.add_argument("--debug", action="store_true",
-                        help="run with LINDUNG_DEBUG=1 (Django then records every query: slower naive path)")
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        help="run with LINDUNG_DEBUG=1 (Django then records every query: slower naive path)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary work directory")
     parser.add_argument("--json", help="also write every measurement to this JSON file")
     # child-process arguments
