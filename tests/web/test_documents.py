@@ -16,6 +16,7 @@ from lindung.documents.models import Document
 from lindung.documents.pdf import write_cards, write_certificate
 from lindung.documents.tokens import new_token_id, sign
 from lindung.domain.errors import Conflict
+from lindung.enrolment.models import Membership
 from tests.web.conftest import DINKES_NIKS, SATPOL_NIK, World
 
 ON = dt.date(2026, 11, 2)
@@ -118,6 +119,9 @@ def test_cards_of_one_unit_and_a_reissue_supersedes_each_members_card(world: Wor
     lost = services.reissue(again[0].number, actor="kc", reason="kartu hilang")
     assert lost.membership_id == again[0].membership_id and lost.content["name"] == again[0].content["name"]
     assert services.verify(sign(again[0].token_id)).replacement_reason == "kartu hilang"
+    Membership.objects.filter(pk=lost.membership_id).update(valid_to=dt.date(2025, 1, 31))
+    with pytest.raises(Conflict, match="sudah tidak berlaku"):
+        services.reissue(lost.number, actor="kc", reason="kartu hilang lagi")
 
 
 def test_the_certificate_command_issues_verifies_and_revokes(

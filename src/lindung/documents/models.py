@@ -11,6 +11,8 @@ from __future__ import annotations
 import uuid
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lindung.enrolment.models import Membership
 from lindung.registry.models import Employer, WorkUnit
@@ -25,20 +27,20 @@ class CardJob(models.Model):
     """
 
     class Cards(models.TextChoices):
-        NEW = "new", "Yang belum punya kartu"
-        ALL = "all", "Semua peserta"
-        REISSUE = "reissue", "Semua, terbitkan ulang"
+        NEW = "new", _("Yang belum punya kartu")
+        ALL = "all", _("Semua peserta")
+        REISSUE = "reissue", _("Semua, terbitkan ulang")
 
     class Output(models.TextChoices):
-        PDF = "pdf", "Satu PDF"
-        ZIP = "zip", "Zip per unit"
+        PDF = "pdf", _("Satu PDF")
+        ZIP = "zip", _("Zip per unit")
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Menunggu"
-        ISSUING = "issuing", "Menerbitkan kartu"
-        WRITING = "writing", "Menulis PDF"
-        DONE = "done", "Selesai"
-        FAILED = "failed", "Gagal"
+        QUEUED = "queued", _("Menunggu")
+        ISSUING = "issuing", _("Menerbitkan kartu")
+        WRITING = "writing", _("Menulis PDF")
+        DONE = "done", pgettext_lazy("pekerjaan", "Selesai")
+        FAILED = "failed", _("Gagal")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     employer = models.ForeignKey(Employer, on_delete=models.PROTECT, related_name="+")
@@ -73,14 +75,14 @@ class CardJob(models.Model):
 
 class Document(models.Model):
     class Kind(models.TextChoices):
-        EMPLOYER = "employer", "Sertifikat kepesertaan"
-        CARD = "card", "Kartu peserta"
-        AWARD = "award", "Piagam penghargaan"
+        EMPLOYER = "employer", _("Sertifikat kepesertaan")
+        CARD = "card", _("Kartu peserta")
+        AWARD = "award", _("Piagam penghargaan")
 
     class Status(models.TextChoices):
-        CURRENT = "current", "berlaku"
-        SUPERSEDED = "superseded", "diganti"
-        REVOKED = "revoked", "dicabut"
+        CURRENT = "current", _("berlaku")
+        SUPERSEDED = "superseded", _("diganti")
+        REVOKED = "revoked", _("dicabut")
 
     kind = models.CharField(max_length=10, choices=Kind.choices)
     number = models.CharField(max_length=40, unique=True)

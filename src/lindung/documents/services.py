@@ -271,7 +271,8 @@ def reissue(number: str, *, actor: str, reason: str) -> Document:
     if doc is None:
         raise NotFound(f"Dokumen {number} tidak ditemukan")
     if doc.status != Document.Status.CURRENT:
-        raise Conflict(f"Dokumen {number} sudah tidak berlaku ({doc.get_status_display()}); terbitkan yang baru")
+        gone = "dicabut" if doc.status == Document.Status.REVOKED else "diganti"
+        raise Conflict(f"Dokumen {number} sudah tidak berlaku ({gone}); terbitkan yang baru")
     if doc.kind == Document.Kind.EMPLOYER:
         return issue_employer_certificate(doc.employer.region_id, actor=actor, reason=reason)
     if doc.kind != Document.Kind.CARD or doc.membership_id is None:
@@ -281,12 +282,15 @@ def reissue(number: str, *, actor: str, reason: str) -> Document:
         .filter(pk=doc.membership_id)
         .get()
     )
+    today = timezone.localdate()
+    if m.status == Membership.Status.REJECTED or (m.valid_to is not None and m.valid_to < today):
+        raise Conflict(f"Kepesertaan pada kartu {number} sudah tidak berlaku; kartu tidak diterbitkan ulang")
     with transaction.atomic():
         _lock(doc.employer)
         old = Document.objects.select_for_update().get(pk=doc.pk)
         if old.status != Document.Status.CURRENT:
             raise Conflict(f"Dokumen {number} sudah tidak berlaku")
-        (new_number,) = _numbers(doc.employer, Document.Kind.CARD, timezone.localdate().year, 1)
+        (new_number,) = _numbers(doc.employer, Document.Kind.CARD, today.year, 1)
         card = Document.objects.create(
             kind=Document.Kind.CARD,
             number=new_number,
