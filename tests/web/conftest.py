@@ -9,6 +9,7 @@ import datetime as dt
 import functools
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.contrib.auth.hashers import make_password
@@ -107,3 +108,10 @@ def personas(world: World) -> dict[str, Client]:
             client.force_login(world.users[name])
         clients[name] = client
     return clients
+
+
+def read_and_close(answer: Any) -> bytes:
+    """The body of an answer. A streamed download (a file) is read to its end, which is when the test client
+    closes it: closing it by hand would signal the end of a request again, and that signal closes the
+    database connection holding the test's transaction."""
+    return b"".join(answer.streaming_content) if answer.streaming else bytes(answer.content)

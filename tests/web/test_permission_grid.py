@@ -21,7 +21,7 @@ from lindung.documents.models import CardJob, Document
 from lindung.documents.services import issue_employer_certificate
 from lindung.documents.tokens import sign
 from lindung.intake import jobs
-from tests.web.conftest import DINKES_NIKS, PERSONAS, World
+from tests.web.conftest import DINKES_NIKS, PERSONAS, World, read_and_close
 
 # Personas in the order of PERSONAS: clerk (DINKES of 13.11), other_clerk (SATPOLPP of 13.11), admin (13.11),
 # other_admin (13.02), branch (territory 13.11), monitor (province 13), anonymous.
@@ -171,7 +171,7 @@ def test_every_persona_gets_the_expected_answer_on_every_page(
         url = reverse(name, kwargs=samples.get(name))
         for persona, status in zip(PERSONAS, expected, strict=True):
             answer = personas[persona].get(url)
-            answer.close()  # a download streams its file
+            read_and_close(answer)  # a download streams its file
             got = answer.status_code
             if got != status:
                 wrong.append(f"{name} {persona}: {got}, expected {status}")
