@@ -4,6 +4,9 @@ scoping of jobs, refused uploads, and the large-file path through the real backg
 from __future__ import annotations
 
 import io
+import os
+import socket
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from lindung.intake import jobs
 from lindung.intake.models import ImportJob
@@ -201,6 +205,37 @@ def test_the_job_runner_can_be_called_directly(world: World, personas: dict[str,
     assert (checked.status, checked.rejected, checked.issue_count) == ("checked", 2, len(checked.issues))
     done = jobs.run_job(str(job.pk), "partial", "clerk")
     assert done.status == "committed" and Worker.objects.filter(nik=NEW[0]).exists()
+
+
+def test_a_job_whose_process_stopped_is_told_so_and_can_be_saved_again(
+    world: World, personas: dict[str, Client], tmp_path: Path
+) -> None:
+    path = mistakes(tmp_path)
+    data = path.read_bytes()
+    job = jobs.start_job([data], "dinkes.csv", len(data), world.solsel, world.dinkes, world.users["clerk"].pk)
+    jobs.run_job(str(job.pk), "dry", "clerk")
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    here = socket.gethostname()
+    clerk = personas["clerk"]
+    # Still writing, in a live process (this one): the page waits.
+    ImportJob.objects.filter(pk=job.pk).update(status="committing", runner=f"{here}:{os.getpid()}")
+    assert "<progress" in clerk.get(reverse("import_job", args=[job.pk])).content.decode()
+    assert ImportJob.objects.get(pk=job.pk).status == "committing"
+    # Its process is gone (killed in the middle of the write, so the registry is as it was): save again.
+    ImportJob.objects.filter(pk=job.pk).update(runner=f"{here}:{gone.pid}")
+    page = clerk.get(reverse("import_job", args=[job.pk])).content.decode()
+    assert "Penyimpanan terhenti" in page and ImportJob.objects.get(pk=job.pk).status == "checked"
+    assert not Worker.objects.filter(nik=NEW[0]).exists()
+    assert clerk.post(reverse("import_commit", args=[job.pk]), {"mode": "partial"}).status_code == 302
+    assert ImportJob.objects.get(pk=job.pk).status == "committed" and Worker.objects.filter(nik=NEW[0]).exists()
+    # A check whose process stopped fails with what to do; on another machine, after long silence.
+    other = jobs.start_job([data], "dinkes.csv", len(data), world.solsel, world.dinkes, world.users["clerk"].pk)
+    ImportJob.objects.filter(pk=other.pk).update(status="checking", runner="other-host:1")
+    assert jobs.recover(ImportJob.objects.get(pk=other.pk)).status == "checking"
+    ImportJob.objects.filter(pk=other.pk).update(updated_at=timezone.now() - jobs.STALE_AFTER * 2)
+    failed = jobs.recover(ImportJob.objects.get(pk=other.pk))
+    assert failed.status == "failed" and "unggah berkasnya lagi" in failed.message
 
 
 def test_the_progress_fragment_reads_the_shared_cache(world: World, personas: dict[str, Client]) -> None:

@@ -20,7 +20,6 @@ import datetime as dt
 import logging
 import os
 import re
-import socket
 import zipfile
 from collections.abc import Callable
 from io import BytesIO
@@ -36,6 +35,7 @@ from lindung.documents.models import CardJob, Document
 from lindung.documents.pdf import write_cards
 from lindung.documents.services import count_cards, issue_cards
 from lindung.domain.errors import Conflict, LindungError, NotFound
+from lindung.processes import has_stopped, this_process
 from lindung.registry.models import WorkUnit
 from lindung.registry.services import get_employer
 
@@ -106,24 +106,11 @@ def create_job(
     )
 
 
-def _this_process() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"[:100]
-
-
 def is_stale(job: CardJob) -> bool:
     """Whether a job marked running has stopped: its process is gone (same machine) or silent too long."""
     if job.status not in (CardJob.Status.ISSUING, CardJob.Status.WRITING):
         return False
-    host, _, pid = job.runner.rpartition(":")
-    if host == socket.gethostname() and pid.isdigit():
-        try:
-            os.kill(int(pid), 0)
-        except ProcessLookupError:
-            return True
-        except PermissionError:  # alive, another user's
-            return False
-        return False
-    return job.updated_at < timezone.now() - STALE_AFTER
+    return has_stopped(job.runner, job.updated_at, timezone.now(), STALE_AFTER)
 
 
 def can_resume(job: CardJob) -> bool:
@@ -141,7 +128,7 @@ def _claim(job_id: str) -> CardJob:
         raise Conflict("Pekerjaan ini sedang berjalan")
     status = CardJob.Status.WRITING if job.documents else CardJob.Status.ISSUING
     claimed = CardJob.objects.filter(pk=job.pk, status=job.status, updated_at=job.updated_at).update(
-        status=status, runner=_this_process(), message="", updated_at=timezone.now()
+        status=status, runner=this_process(), message="", updated_at=timezone.now()
     )
     if not claimed:
         raise Conflict("Pekerjaan ini sedang berjalan")

@@ -33,6 +33,7 @@ from lindung.domain.errors import Conflict, LindungError, ValidationFailed
 from lindung.domain.messages import Lang
 from lindung.intake.models import ImportJob
 from lindung.intake.services import Mode, Stage, import_roster
+from lindung.processes import has_stopped, this_process
 from lindung.registry.models import Employer, WorkUnit
 
 log = logging.getLogger("lindung.intake")
@@ -44,6 +45,9 @@ KEPT_ISSUES = 1000  # issues kept on the job for the preview; the error workbook
 ERRORS_NAME = "kesalahan.xlsx"
 NOT_IN_FILE_NAME = "tidak-ada-di-berkas.json"
 RUNNING = frozenset({ImportJob.Status.QUEUED, ImportJob.Status.CHECKING, ImportJob.Status.COMMITTING})
+# A runner on another machine not heard from for this long has stopped. An import reports its progress to the
+# cache, not to the job, so this is longer than the largest import takes.
+STALE_AFTER = dt.timedelta(minutes=30)
 _PROGRESS_EVERY = 0.25  # seconds between progress writes within one stage
 
 
@@ -173,7 +177,8 @@ def run_job(job_id: str, mode: Mode, actor: str, *, lang: Lang = "id", today: dt
     job.status = ImportJob.Status.CHECKING if mode == "dry" else ImportJob.Status.COMMITTING
     job.mode = mode
     job.message = ""
-    job.save(update_fields=["status", "mode", "message", "updated_at"])
+    job.runner = this_process()
+    job.save(update_fields=["status", "mode", "message", "runner", "updated_at"])
     try:
         result = import_roster(
             upload_path(job),
@@ -215,6 +220,29 @@ def run_job(job_id: str, mode: Mode, actor: str, *, lang: Lang = "id", today: dt
     )
     job.save()
     cache.delete(_progress_key(job.pk))
+    return job
+
+
+def recover(job: ImportJob) -> ImportJob:
+    """A job whose process stopped while checking or writing (killed, crashed, rebooted) is told so: the
+    registry is as it was, because an import is one transaction. A stopped check fails (upload again); a
+    stopped write goes back to checked, so it can be saved again. Any other job is returned as it is."""
+    running = (ImportJob.Status.CHECKING, ImportJob.Status.COMMITTING)
+    if job.status not in running or not has_stopped(job.runner, job.updated_at, timezone.now(), STALE_AFTER):
+        return job
+    if job.status == ImportJob.Status.CHECKING:
+        status, message = (
+            ImportJob.Status.FAILED,
+            "Pemeriksaan terhenti karena prosesnya berhenti; unggah berkasnya lagi.",
+        )
+    else:
+        status = ImportJob.Status.CHECKED
+        message = "Penyimpanan terhenti karena prosesnya berhenti; tidak ada data yang diubah. Simpan lagi."
+    ImportJob.objects.filter(pk=job.pk, status=job.status, updated_at=job.updated_at).update(
+        status=status, message=message, updated_at=timezone.now()
+    )
+    cache.delete(_progress_key(job.pk))
+    job.refresh_from_db()
     return job
 
 

@@ -44,6 +44,7 @@ class ImportJob(models.Model):
     issues = models.JSONField(default=list, blank=True)  # the first issues (Issue.as_dict), for the preview
     issue_count = models.PositiveIntegerField(default=0)
     message = models.TextField(blank=True)  # why it failed, in Bahasa Indonesia
+    runner = models.CharField(max_length=100, blank=True)  # host:pid of the process checking or writing it
     changeset_id = models.BigIntegerField(null=True, blank=True)
 
     class Meta:

@@ -101,7 +101,8 @@ def import_start(request: HttpRequest, scope: Scope) -> HttpResponse:
 
 
 def _job(scope: Scope, job_id: uuid.UUID) -> ImportJob:
-    return scope.get(ImportJob.objects.select_related("employer", "unit", "created_by"), pk=job_id)
+    """The job in scope, told so if the process checking or writing it has stopped."""
+    return jobs.recover(scope.get(ImportJob.objects.select_related("employer", "unit", "created_by"), pk=job_id))
 
 
 def _progress(job: ImportJob) -> dict[str, object]:
