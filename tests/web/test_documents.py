@@ -129,7 +129,7 @@ def test_the_certificate_command_issues_verifies_and_revokes(
 ) -> None:
     import json
 
-    from django.core.management import call_command
+    from django.core.management import CommandError, call_command
 
     out = tmp_path / "kartu.pdf"
     call_command("certificate", "issue", "--kind", "card", "--employer", "13.11", "--on", "2026-11-02",
@@ -137,6 +137,8 @@ def test_the_certificate_command_issues_verifies_and_revokes(
     issued = json.loads(capsys.readouterr().out)
     assert issued["file"] == str(out) and len(issued["documents"]) == 3 and issued["job"]
     assert len(PdfReader(str(out)).pages) == 3
+    with pytest.raises(CommandError, match="sudah ada"):  # never overwritten without --force
+        call_command("certificate", "issue", "--kind", "card", "--employer", "13.11", "--out", str(out))
     assert qr_codes(out, 0) == [issued["documents"][0]["url"]]
     token = issued["documents"][0]["url"].rsplit("/", 1)[1]
     call_command("certificate", "verify", token, "--format", "json")

@@ -119,6 +119,8 @@ class Command(LindungCommand):
 
     def _print_cards(self, job: CardJob, out: Path, options: dict[str, Any]) -> None:
         """Run the card job here with a progress bar; an interruption says how to resume."""
+        if options["format"] == "text":
+            self.stderr.write(f"Pekerjaan cetak kartu {job.pk}; bila terputus: lindung certificate resume {job.pk}")
         try:
             with progress_bar(options["format"] == "text") as progress:
                 job = jobs.run_job(str(job.pk), lambda j: progress("kartu", j.written, j.total))
