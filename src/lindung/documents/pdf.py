@@ -63,6 +63,13 @@ def draw_qr(pdf: FPDF, text: str, x: float, y: float, size: float) -> None:
     pdf._out(" ".join(ops) + " f")
 
 
+def _centred(pdf: FPDF, y: float, width: float, height: float, text: str, size: float, style: str = "") -> None:
+    """One line of `text` centred across the page's frame (from x = 15, `width` mm wide) at `y`."""
+    pdf.set_font(FONT, style, size)
+    pdf.set_xy(15, y)
+    pdf.cell(width, height, text, align="C")
+
+
 def _date(text: str) -> str:
     return day_text(dt.date.fromisoformat(text))
 
@@ -76,18 +83,11 @@ def write_certificate(document: Document, path: Path) -> Path:
     pdf.set_line_width(1.2)
     pdf.rect(10, 10, 190, 277)
     pdf.set_text_color(*BLUE)
-    pdf.set_font(FONT, "B", 22)
-    pdf.set_xy(15, 28)
-    pdf.cell(180, 12, "SERTIFIKAT KEPESERTAAN", align="C")
-    pdf.set_font(FONT, "", 11)
-    pdf.set_xy(15, 41)
-    pdf.cell(180, 6, "Jaminan Sosial Ketenagakerjaan bagi Pekerja Non-ASN", align="C")
-    pdf.set_xy(15, 48)
-    pdf.cell(180, 6, f"Nomor {c['number']}", align="C")
+    _centred(pdf, 28, 180, 12, "SERTIFIKAT KEPESERTAAN", 22, "B")
+    _centred(pdf, 41, 180, 6, "Jaminan Sosial Ketenagakerjaan bagi Pekerja Non-ASN", 11)
+    _centred(pdf, 48, 180, 6, f"Nomor {c['number']}", 11)
     pdf.set_text_color(0, 0, 0)
-    pdf.set_font(FONT, "", 11)
-    pdf.set_xy(15, 62)
-    pdf.cell(180, 6, "diberikan kepada", align="C")
+    _centred(pdf, 62, 180, 6, "diberikan kepada", 11)
     pdf.set_font(FONT, "B", 16)
     pdf.set_xy(15, 70)
     pdf.multi_cell(180, 8, c["employer"], align="C")
@@ -146,19 +146,11 @@ def write_award(document: Document, path: Path) -> Path:
     pdf.set_line_width(1.5)
     pdf.rect(10, 10, 277, 190)
     pdf.set_text_color(*BLUE)
-    pdf.set_font(FONT, "B", 26)
-    pdf.set_xy(15, 30)
-    pdf.cell(267, 14, "PIAGAM PENGHARGAAN", align="C")
-    pdf.set_font(FONT, "", 11)
-    pdf.set_xy(15, 45)
-    pdf.cell(267, 6, f"Nomor {c['number']}", align="C")
+    _centred(pdf, 30, 267, 14, "PIAGAM PENGHARGAAN", 26, "B")
+    _centred(pdf, 45, 267, 6, f"Nomor {c['number']}", 11)
     pdf.set_text_color(0, 0, 0)
-    pdf.set_font(FONT, "", 12)
-    pdf.set_xy(15, 60)
-    pdf.cell(267, 7, "diberikan kepada", align="C")
-    pdf.set_font(FONT, "B", 18)
-    pdf.set_xy(15, 70)
-    pdf.cell(267, 10, c["employer"], align="C")
+    _centred(pdf, 60, 267, 7, "diberikan kepada", 12)
+    _centred(pdf, 70, 267, 10, c["employer"], 18, "B")
     pdf.set_font(FONT, "", 12)
     coverage = c["coverage"].replace(".", ",")
     text = (

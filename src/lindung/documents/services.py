@@ -9,7 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from lindung.coverage.services import coverage_tree
@@ -153,6 +153,9 @@ def issue_award(
         )
 
 
+CARD_FIELDS = ("worker", "employer", "employment__unit", "agreement")  # what a card shows
+
+
 def _card_content(m: Membership) -> dict[str, Any]:
     return {
         "name": m.worker.name,
@@ -165,28 +168,25 @@ def _card_content(m: Membership) -> dict[str, Any]:
     }
 
 
-def _memberships(employer: Employer, on: dt.date, unit: str | None) -> list[Membership]:
-    """The memberships of the Pemda (or one unit) valid on `on` and not rejected, in print order."""
+def _valid(employer: Employer, on: dt.date, unit: str | None = None) -> QuerySet[Membership]:
+    """The memberships of the Pemda (or one unit) valid on `on` and not rejected: those that get a card."""
     rows = (
         Membership.objects.filter(employer=employer, valid_from__lte=on)
         .exclude(status=Membership.Status.REJECTED)
         .exclude(valid_to__lt=on)
-        .select_related("worker", "employer", "employment__unit", "agreement")
-        .order_by("employment__unit__code", "worker__name", "pk")
     )
-    if unit is not None:
-        rows = rows.filter(employment__unit__code=unit)
-    return list(rows)
+    return rows.filter(employment__unit__code=unit) if unit is not None else rows
+
+
+def _memberships(employer: Employer, on: dt.date, unit: str | None) -> list[Membership]:
+    """`_valid`, with what a card shows, in print order (unit, name)."""
+    rows = _valid(employer, on, unit).select_related(*CARD_FIELDS)
+    return list(rows.order_by("employment__unit__code", "worker__name", "pk"))
 
 
 def count_cards(employer_code: str, *, unit: str | None = None, on: dt.date | None = None, cards: str = "all") -> int:
     """How many cards `issue_cards` would give for the Pemda (or one unit)."""
-    on = on or timezone.localdate()
-    employer = get_employer(employer_code)
-    rows = Membership.objects.filter(employer=employer, valid_from__lte=on).exclude(status=Membership.Status.REJECTED)
-    rows = rows.exclude(valid_to__lt=on)
-    if unit is not None:
-        rows = rows.filter(employment__unit__code=unit)
+    rows = _valid(get_employer(employer_code), on or timezone.localdate(), unit)
     if cards == "new":
         current = Document.objects.filter(
             membership=OuterRef("pk"), kind=Document.Kind.CARD, status=Document.Status.CURRENT
@@ -277,13 +277,9 @@ def reissue(number: str, *, actor: str, reason: str) -> Document:
         return issue_employer_certificate(doc.employer.region_id, actor=actor, reason=reason)
     if doc.kind != Document.Kind.CARD or doc.membership_id is None:
         raise Conflict("Piagam tidak diterbitkan ulang; cabut dan terbitkan piagam yang baru")
-    m = (
-        Membership.objects.select_related("worker", "employer", "employment__unit", "agreement")
-        .filter(pk=doc.membership_id)
-        .get()
-    )
     today = timezone.localdate()
-    if m.status == Membership.Status.REJECTED or (m.valid_to is not None and m.valid_to < today):
+    m = _valid(doc.employer, today).select_related(*CARD_FIELDS).filter(pk=doc.membership_id).first()
+    if m is None:
         raise Conflict(f"Kepesertaan pada kartu {number} sudah tidak berlaku; kartu tidak diterbitkan ulang")
     with transaction.atomic():
         _lock(doc.employer)

@@ -27,10 +27,11 @@ def _job(scope: Scope, job_id: uuid.UUID) -> CardJob:
 
 
 def _context(job: CardJob) -> dict[str, object]:
+    stopped = jobs.is_stale(job)
     return {
         "job": job,
-        "running": job.status in jobs.RUNNING and not jobs.is_stale(job),
-        "resumable": jobs.can_resume(job),
+        "running": job.status in jobs.RUNNING and not stopped,
+        "resumable": job.status == CardJob.Status.FAILED or stopped,
         "written": count_text(job.written),
         "total": count_text(job.total),
     }
