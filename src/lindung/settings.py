@@ -1,4 +1,5 @@
-"""Settings, read from the environment. Bad values fail at start-up, not at the first request.
+"""Settings, read from the environment (or `lindung.toml`, see lindung/config.py). Bad values fail at
+start-up with a ConfigProblem that says what to do, not at the first request.
 
 LINDUNG_DATABASE_URL  default: sqlite:///<working directory>/lindung.sqlite3
 LINDUNG_SECRET_KEY    required when LINDUNG_DEBUG is off
@@ -6,6 +7,7 @@ LINDUNG_DEBUG         1/true/yes/on or 0/false/no/off (default off)
 LINDUNG_HTTPS         cookies only over HTTPS (default: on unless LINDUNG_DEBUG); turn off only behind no TLS at all
 LINDUNG_DATA_DIR      uploaded rosters, error workbooks and the cache (default: lindung-data in the working directory)
 LINDUNG_ALLOWED_HOSTS comma-separated host names (default 127.0.0.1,localhost)
+LINDUNG_FONT_DIR      where DejaVu Sans is (default: Debian's /usr/share/fonts/truetype/dejavu)
 """
 
 from __future__ import annotations
@@ -15,13 +17,15 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
+
+from lindung.config import Config, ConfigProblem, config_file
 
 BASE_DIR = Path(__file__).resolve().parent
+_config = Config(config_file())
 
 
 def _flag(name: str, default: bool) -> bool:
-    raw = os.environ.get(name)
+    raw = _config.get(name)
     if raw is None or raw == "":
         return default
     value = raw.strip().lower()
@@ -29,26 +33,41 @@ def _flag(name: str, default: bool) -> bool:
         return True
     if value in {"0", "false", "no", "off"}:
         return False
-    raise ImproperlyConfigured(f"{name}={raw!r}: use 1/0, true/false, yes/no or on/off")
+    raise ConfigProblem(
+        f"LINDUNG_{name.upper()}={raw!r}: pakai 1/0, true/false, yes/no atau on/off.",
+        f"LINDUNG_{name.upper()}={raw!r}: use 1/0, true/false, yes/no or on/off.",
+    )
 
 
-DEBUG = _flag("LINDUNG_DEBUG", False)
+DEBUG = _flag("debug", False)
 _DEV_KEY = "lindung-development-key-not-for-production"
-SECRET_KEY = os.environ.get("LINDUNG_SECRET_KEY") or _DEV_KEY
+SECRET_KEY = _config.get("secret_key") or _DEV_KEY
 if not DEBUG and SECRET_KEY == _DEV_KEY and os.environ.get("LINDUNG_ALLOW_DEV_KEY") != "1":
-    # `make run` and the tests set LINDUNG_ALLOW_DEV_KEY; a real deployment must set its own key.
-    raise ImproperlyConfigured("LINDUNG_SECRET_KEY is not set (or set LINDUNG_DEBUG=1 for development)")
+    # The tests set LINDUNG_ALLOW_DEV_KEY; `make run` writes lindung.toml; a real server sets its own key.
+    raise ConfigProblem(
+        "LINDUNG_SECRET_KEY belum diatur. Untuk mencoba: jalankan `make run` sekali di folder proyek (menulis "
+        "lindung.toml dengan kunci pengembangan) dan jalankan lindung dari folder itu. Di server: "
+        "export LINDUNG_SECRET_KEY=\"$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')\"",
+        "LINDUNG_SECRET_KEY is not set. To try lindung: run `make run` once in the project folder (it writes "
+        "lindung.toml with a development key) and run lindung from that folder. On a server: "
+        "export LINDUNG_SECRET_KEY=\"$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')\"",
+    )
 
-ALLOWED_HOSTS = [h.strip() for h in os.environ.get("LINDUNG_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")]
+ALLOWED_HOSTS = [h.strip() for h in (_config.get("allowed_hosts") or "127.0.0.1,localhost").split(",")]
 
 _DEFAULT_DB = f"sqlite:///{Path.cwd() / 'lindung.sqlite3'}"
-_db_url = os.environ.get("LINDUNG_DATABASE_URL") or _DEFAULT_DB
+_db_url = _config.get("database_url") or _DEFAULT_DB
 try:
     _db: dict[str, Any] = dict(dj_database_url.parse(_db_url, conn_max_age=60))
 except Exception as exc:  # the library raises several types for a malformed URL
-    raise ImproperlyConfigured(f"LINDUNG_DATABASE_URL is not a database URL: {exc}") from exc
+    _db = {"ENGINE": f"unreadable ({exc})"}
 if _db["ENGINE"] not in {"django.db.backends.sqlite3", "django.db.backends.postgresql"}:
-    raise ImproperlyConfigured("LINDUNG_DATABASE_URL must be sqlite:/// or postgres://")
+    raise ConfigProblem(
+        "LINDUNG_DATABASE_URL bukan alamat basis data yang dikenal: tulis sqlite:////jalur/berkas.sqlite3 atau "
+        "postgres://pengguna:sandi@host:5432/nama.",
+        "LINDUNG_DATABASE_URL is not a database address lindung knows: write sqlite:////path/file.sqlite3 or "
+        "postgres://user:password@host:5432/name.",
+    )
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     _db["OPTIONS"] = {
         # WAL lets readers work while an import writes; IMMEDIATE takes the write lock up front.
@@ -59,9 +78,11 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     _db["CONN_MAX_AGE"] = 0
 DATABASES = {"default": _db}
 
-DATA_DIR = Path(os.environ.get("LINDUNG_DATA_DIR") or Path.cwd() / "lindung-data")
+DATA_DIR = Path(_config.get("data_dir") or Path.cwd() / "lindung-data")
 # The address printed in the QR codes of certificates and cards (their public verification page).
-PUBLIC_URL = os.environ.get("LINDUNG_PUBLIC_URL") or "http://127.0.0.1:8000"
+PUBLIC_URL = _config.get("public_url") or "http://127.0.0.1:8000"
+# DejaVu Sans, embedded in every PDF (Debian's fonts-dejavu-core).
+FONT_DIR = Path(_config.get("font_dir") or "/usr/share/fonts/truetype/dejavu")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -131,13 +152,13 @@ USE_TZ = True
 STATIC_URL = "/static/"
 # Static files are served by WhiteNoise straight from the installed packages (no `collectstatic` step);
 # a deployer who runs `collectstatic` sets LINDUNG_STATIC_ROOT.
-STATIC_ROOT = os.environ.get("LINDUNG_STATIC_ROOT") or None
+STATIC_ROOT = _config.get("static_root") or None
 WHITENOISE_USE_FINDERS = True
 
 LOCALE_PATHS = [BASE_DIR / "locale"]
 
 # Security. Cookies travel only over HTTPS unless LINDUNG_HTTPS=0 (the tests' plain-HTTP live server).
-HTTPS = _flag("LINDUNG_HTTPS", not DEBUG)
+HTTPS = _flag("https", not DEBUG)
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SESSION_COOKIE_HTTPONLY = True
@@ -184,10 +205,22 @@ NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500
 
 # Personal data (NIK, phone, birth date) must never reach a log: log records carry no row values.
+# Every line carries its time with the UTC offset (Django sets the process's zone to TIME_ZONE: +0700).
+_STAMP = "%Y-%m-%d %H:%M:%S%z"
 LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "stamped": {"format": "{asctime} {levelname} {name}: {message}", "style": "{", "datefmt": _STAMP},
+        "server": {"format": "{asctime} {message}", "style": "{", "datefmt": _STAMP},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "stamped"},
+        "server": {"class": "logging.StreamHandler", "formatter": "server"},
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
-    "loggers": {"lindung": {"level": "INFO"}},
+    "loggers": {
+        "lindung": {"level": "INFO"},
+        "django.server": {"handlers": ["server"], "level": "INFO", "propagate": False},
+    },
 }

@@ -1,6 +1,34 @@
-import os
+"""The WSGI application for gunicorn. A machine that is not ready (no secret key, a database missing, not
+initialised or unreachable, a data folder that cannot be written, no font) stops the start with one sentence
+saying what to do, not a traceback per request."""
 
+import os
+import sys
+
+from django.core.handlers.wsgi import WSGIHandler
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lindung.settings")
-application = get_wsgi_application()
+
+
+def _ready_application() -> WSGIHandler:
+    from django.db import DatabaseError, connection
+
+    from lindung.config import ConfigProblem
+
+    try:
+        app = get_wsgi_application()
+        from lindung import preflight
+
+        try:
+            preflight.check_all(fonts=True)
+        except DatabaseError as exc:
+            raise preflight.explain(exc) from exc
+        connection.close()
+    except ConfigProblem as exc:
+        sys.stderr.write(exc.text(os.environ.get("LINDUNG_LANG", "id")) + "\n")
+        raise SystemExit(2) from None
+    return app
+
+
+application = _ready_application()

@@ -10,6 +10,7 @@ import datetime as dt
 import re
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pypdf
@@ -251,8 +252,8 @@ def test_a_wide_table_turns_the_page_to_landscape(tmp_path: Path) -> None:
     assert "Kolom tambahan 10" in re.sub(r"\s+", " ", pdf_text(wide)[0])
 
 
-def test_a_missing_font_names_the_debian_package_to_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(pdf, "FONT_DIR", tmp_path)
+def test_a_missing_font_names_the_debian_package_to_install(tmp_path: Path, settings: Any) -> None:
+    settings.FONT_DIR = tmp_path
     with pytest.raises(FontNotInstalled, match="fonts-dejavu-core") as caught:
         write_pdf(tmp_path / "x.pdf", title="T", subtitle="", paragraphs=[], tables=[])
     assert "make system-packages" in str(caught.value)

@@ -31,6 +31,7 @@ from lindung.billing.services import PROGRAM_COLUMNS, funded_amount, funding_of,
 from lindung.domain.errors import Issue, ValidationFailed
 from lindung.domain.privacy import mask_nik
 from lindung.domain.rates import CONFIDENCE_MARKS
+from lindung.domain.sheets import neutralise_formula
 from lindung.enrolment.models import Agreement, Membership
 from lindung.intake import bulk
 from lindung.registry.models import Worker, WorkUnit
@@ -647,7 +648,7 @@ def write_upload_file(invoice: Invoice, path: Path, layout: str | Path = "sipp_u
         with path.open("w", encoding=spec.encoding, newline="") as fh:
             writer = csv.writer(fh, delimiter=spec.separator)
             writer.writerow(headers)
-            writer.writerows(values.iter_rows())
+            writer.writerows([neutralise_formula(v) for v in row] for row in values.iter_rows())
         return values.height
     numbers = [SOURCES[c.source] == "number" for c in spec.columns]
     book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False})

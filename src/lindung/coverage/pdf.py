@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from django.conf import settings
 from django.utils import timezone
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
@@ -25,7 +26,6 @@ from lindung.coverage.tables import Cell, Column, Table
 from lindung.domain.errors import LindungError
 
 __all__ = [
-    "FONT_DIR",
     "FONT_PACKAGE",
     "Chart",
     "FontNotInstalled",
@@ -36,7 +36,6 @@ __all__ = [
     "write_pdf",
 ]
 
-FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
 FONT_PACKAGE = "fonts-dejavu-core"
 FONT = "DejaVu"
@@ -63,7 +62,11 @@ LIST_LIMIT = 1000
 
 
 class FontNotInstalled(LindungError):
-    """The TrueType font for PDF reports is not on this machine."""
+    """The TrueType font for PDF reports is not on this machine (`missing`: the files not found)."""
+
+    def __init__(self, message: str, missing: list[str]) -> None:
+        super().__init__(message)
+        self.missing = missing
 
 
 # --- Indonesian numbers and dates ---------------------------------------------------------------------
@@ -113,15 +116,17 @@ class Chart:
     height: float = 58.0
 
 
-def font_paths(directory: Path | None = None) -> dict[str, Path]:
-    """The regular and bold DejaVu Sans files; FontNotInstalled names the Debian package when one is missing."""
-    folder = FONT_DIR if directory is None else directory
+def font_paths() -> dict[str, Path]:
+    """The regular and bold DejaVu Sans files in LINDUNG_FONT_DIR; FontNotInstalled names the Debian package
+    when one is missing."""
+    folder = Path(settings.FONT_DIR)
     paths = {style: folder / name for style, name in FONT_FILES.items()}
     missing = [str(p) for p in paths.values() if not p.is_file()]
     if missing:
         raise FontNotInstalled(
             f"Fon untuk laporan PDF tidak ditemukan: {', '.join(missing)}. Pasang paket Debian {FONT_PACKAGE} "
-            f"(`make system-packages`, atau `apt-get install {FONT_PACKAGE}`), lalu ulangi."
+            f"(`make system-packages`, atau `apt-get install {FONT_PACKAGE}`), lalu ulangi.",
+            missing,
         )
     return paths
 

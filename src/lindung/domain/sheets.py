@@ -19,6 +19,18 @@ ISSUE_SCHEMA = {
 }
 
 
+# A CSV cell starting with one of these is a formula to Excel and LibreOffice (`=cmd|' /C calc'!A0`, `@SUM(A1)`).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formula(value: object) -> object:
+    """A text cell for a CSV file that a spreadsheet shows as the text it is: a leading apostrophe before
+    a formula character (OWASP's advice for CSV injection). Numbers and other values pass unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def normalize_header(text: str) -> str:
     return " ".join("".join(c if c.isalnum() else " " for c in text.lower()).split())
 

@@ -11,6 +11,7 @@ import xlsxwriter
 
 from lindung.domain.errors import Issue
 from lindung.domain.roster import FIELDS
+from lindung.domain.sheets import neutralise_formula
 from lindung.domain.terms import WORKER_CATEGORIES
 from lindung.intake.reader import ROW, Sheet
 from lindung.registry.models import Employer, WorkUnit
@@ -149,9 +150,10 @@ def write_error_report(out: Path, sheet: Sheet, issues: Sequence[Issue]) -> None
     if out.suffix.lower() == ".csv":
         with out.open("w", encoding="utf-8-sig", newline="") as fh:
             writer = csv.writer(fh)
-            writer.writerow([*headers, PROBLEM_COLUMN])
+            writer.writerow([neutralise_formula(h) for h in (*headers, PROBLEM_COLUMN)])
             for values in sheet.raw.iter_rows(named=True):
-                writer.writerow([*(values[c] or "" for c in columns), explain(by_row.get(values[ROW], []))])
+                cells = [*(values[c] or "" for c in columns), explain(by_row.get(values[ROW], []))]
+                writer.writerow([neutralise_formula(cell) for cell in cells])
         return
     book = xlsxwriter.Workbook(str(out), {"constant_memory": True, "strings_to_numbers": False})
     head = book.add_format({"bold": True, "bg_color": "#1F4E78", "font_color": "#FFFFFF", "border": 1})

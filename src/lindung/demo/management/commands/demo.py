@@ -24,9 +24,21 @@ class Command(LindungCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.perf_counter()
+        text = options["format"] == "text"
+
+        def stage(number: int, what: str) -> None:
+            # A line per stage on stderr, so the first run (about half a minute) is never silent.
+            if text:
+                self.stderr.write(f"Demo {number}/4 ({time.perf_counter() - started:4.1f} s): {what} …")
+                self.stderr.flush()
+
+        stage(1, "Pemda, unit kerja dan pekerja dari kisah-kisahnya")
         result = run_demo(actor())
+        stage(2, "perjanjian, pendaftaran, tagihan dan pembayaran")
         billing = run_billing_demo(actor())
+        stage(3, "pendaftaran 2018-2019, target, angka wilayah, Inpres 2/2021, KPJ")
         coverage = run_coverage_demo(actor())
+        stage(4, "akun demo")
         users = run_users_demo(actor())
         seconds = time.perf_counter() - started
         if options["format"] == "json":

@@ -17,7 +17,9 @@ class Command(LindungCommand):
         parser.add_argument("--history", type=Path, help="CSV kode wilayah lama (kode_wilayah_historis.csv)")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        self.stderr.write("Menyiapkan tabel basis data …")
         call_command("migrate", interactive=False, verbosity=0)
+        self.stderr.write("Memuat wilayah Kemendagri …")
         regions = load_regions()
         self.stdout.write(f"Wilayah: {regions.created} baru, {regions.updated} diubah, {regions.unchanged} tetap")
         if options["history"]:
