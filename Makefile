@@ -11,7 +11,7 @@ PORT ?= 8000
 
 export LINDUNG_ALLOW_DEV_KEY = 1
 
-.PHONY: install run test lint test-sqlite test-postgres bench bench-invoice bench-coverage bench-load bench-cards screenshots system-packages clean
+.PHONY: install demo run test lint test-sqlite test-postgres bench bench-invoice bench-coverage bench-load bench-cards screenshots system-packages clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -28,15 +28,17 @@ install: $(STAMP)
 system-packages:
 	@scripts/ensure-system-packages.sh fonts postgresql chromium
 
-# lindung.toml (a generated development key) lets every `lindung` command typed in this folder find the key,
-# as the README's examples do; it is written once and never overwritten.
-run: export LINDUNG_DEBUG ?= 1
-run: install
+# The demo database in this folder. lindung.toml (a generated development key) lets every `lindung` command
+# typed in this folder find the key, as the README's examples do; it is written once and never overwritten.
+demo: install
 	@test -f lindung.toml || { $(BIN)/python -m lindung.config > lindung.toml.new && mv lindung.toml.new lindung.toml && \
 	  echo "lindung.toml ditulis: kunci pengembangan untuk perintah lindung di folder ini"; }
 	$(BIN)/lindung init $(if $(wildcard $(HISTORY)),--history $(HISTORY))
 	$(foreach f,$(BOUNDARIES),$(BIN)/lindung regions boundaries $(f) &&) true
 	$(BIN)/lindung demo
+
+run: export LINDUNG_DEBUG ?= 1
+run: demo
 	$(BIN)/lindung serve --host $(HOST) --port $(PORT)
 
 lint: install

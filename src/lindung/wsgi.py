@@ -1,6 +1,7 @@
 """The WSGI application for gunicorn. A machine that is not ready (no secret key, a database missing, not
 initialised or unreachable, a data folder that cannot be written, no font) stops the start with one sentence
-saying what to do, not a traceback per request."""
+saying what to do, not a traceback per request. The worker exits with 3, which gunicorn reads as "the worker
+could not boot" and stops, instead of starting it again and again."""
 
 import os
 import sys
@@ -9,6 +10,7 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lindung.settings")
+WORKER_BOOT_ERROR = 3  # gunicorn.arbiter.Arbiter.WORKER_BOOT_ERROR
 
 
 def _ready_application() -> WSGIHandler:
@@ -27,7 +29,7 @@ def _ready_application() -> WSGIHandler:
         connection.close()
     except ConfigProblem as exc:
         sys.stderr.write(exc.text(os.environ.get("LINDUNG_LANG", "id")) + "\n")
-        raise SystemExit(2) from None
+        raise SystemExit(WORKER_BOOT_ERROR) from None
     return app
 
 

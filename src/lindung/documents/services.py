@@ -348,7 +348,16 @@ def verify(token: str) -> Verdict:
     token_id = unsign(token.strip())
     if token_id is None:
         return Verdict("palsu")
-    doc = Document.objects.select_related("superseded_by").filter(token_id=token_id).first()
+    return _verdict(Document.objects.select_related("superseded_by").filter(token_id=token_id).first())
+
+
+def verify_number(number: str) -> Verdict:
+    """The same verdict from the number printed on the paper (for the command line, which holds the
+    database anyway; the public page takes only the token, which cannot be guessed from a number)."""
+    return _verdict(Document.objects.select_related("superseded_by").filter(number=number.strip()).first())
+
+
+def _verdict(doc: Document | None) -> Verdict:
     if doc is None:
         return Verdict("palsu")
     if doc.status == Document.Status.REVOKED:

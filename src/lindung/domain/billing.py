@@ -17,8 +17,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-
-from lokal import holidays
+from types import ModuleType
 
 from lindung.domain.money import share
 from lindung.domain.periods import add_months, month_start
@@ -37,8 +36,17 @@ class DueDate:
     note: str  # why it moved, or "" when the due day itself is a working day
 
 
+def _calendar() -> ModuleType:
+    """lokal-id's holiday calendar, imported on first use: the package's first import also loads its personal
+    data detector, half a second that every command would otherwise pay at start."""
+    from lokal import holidays
+
+    return holidays
+
+
 def _working(day: dt.date) -> bool | None:
     """True/False from the holiday calendar; None when the calendar lacks the year."""
+    holidays = _calendar()
     if day.year not in holidays.HOLIDAY_YEARS:
         return None
     return bool(holidays.is_working_day(day, cuti_bersama=True))
@@ -57,6 +65,7 @@ def due_date(period: dt.date, segment: str, due_day: int) -> DueDate:
             working = day.weekday() < 5
         if working:
             break
+        holidays = _calendar()
         names = [h.name for h in holidays.holidays_on(day)] if day.year in holidays.HOLIDAY_YEARS else []
         moved.append(f"{day.isoformat()} {'libur: ' + ', '.join(names) if names else 'akhir pekan'}")
         day += dt.timedelta(days=1)

@@ -55,7 +55,9 @@ class Command(LindungCommand):
         resume.add_argument("--force", action="store_true", help="menimpa --out yang sudah ada")
         add_format(resume)
         verify = sub.add_parser("verify", help="memeriksa keaslian dokumen dari tokennya (isi kode QR)")
-        verify.add_argument("token", help="token dari alamat /verifikasi/<token>")
+        verify.add_argument(
+            "token", help="token dari alamat /verifikasi/<token>, alamat itu sendiri, atau nomor dokumen"
+        )
         add_format(verify)
         revoke = sub.add_parser("revoke", help="mencabut dokumen (dicatat siapa dan mengapa)")
         revoke.add_argument("number", help="nomor dokumen, mis. SERT-16.08-2026-000001")
@@ -120,7 +122,9 @@ class Command(LindungCommand):
     def _print_cards(self, job: CardJob, out: Path, options: dict[str, Any]) -> None:
         """Run the card job here with a progress bar; an interruption says how to resume."""
         if options["format"] == "text":
-            self.stderr.write(f"Pekerjaan cetak kartu {job.pk}; bila terputus: lindung certificate resume {job.pk}")
+            self.stderr.write(
+                f"Pekerjaan cetak kartu {job.pk}; bila terputus: lindung certificate resume {job.pk} --out {out}"
+            )
         try:
             with progress_bar(options["format"] == "text") as progress:
                 job = jobs.run_job(str(job.pk), lambda j: progress("kartu", j.written, j.total))
@@ -148,7 +152,11 @@ class Command(LindungCommand):
         )
 
     def _verify(self, options: dict[str, Any]) -> None:
-        verdict = services.verify(options["token"])
+        given = options["token"].strip().rstrip("/")
+        if given.startswith(tuple(f"{p}-" for p in services.PREFIX.values())):
+            verdict = services.verify_number(given)
+        else:
+            verdict = services.verify(given.rsplit("/verifikasi/", 1)[-1])
         if options["format"] == "json":
             print_json(verdict.as_dict())
         else:
