@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "lindung.coverage",
     "lindung.documents",
     "lindung.accounts",
+    "lindung.claims",
     "lindung.demo",
     "lindung.api",
     "lindung.web",
