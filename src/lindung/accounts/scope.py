@@ -31,7 +31,7 @@ M = TypeVar("M", bound=Model)
 
 # What each role may do. A page or endpoint names the action it needs.
 ACTIONS: dict[str, frozenset[str]] = {
-    Role.CLERK: frozenset({"dashboard", "roster.view", "roster.edit", "personal.full"}),
+    Role.CLERK: frozenset({"dashboard", "roster.view", "roster.edit", "personal.full", "claims.view", "claims.report"}),
     Role.ADMIN: frozenset(
         {
             "dashboard",
@@ -48,6 +48,8 @@ ACTIONS: dict[str, frozenset[str]] = {
             "compliance.view",
             "users.manage",
             "documents.view",
+            "claims.view",
+            "claims.report",
         }
     ),
     Role.BRANCH: frozenset(
@@ -62,6 +64,7 @@ ACTIONS: dict[str, frozenset[str]] = {
             "compliance.view",
             "documents.view",
             "documents.issue",
+            "claims.view",
         }
     ),
     Role.MONITOR: frozenset({"dashboard", "targets.view", "compliance.view"}),
@@ -82,6 +85,7 @@ _PATHS: dict[str, tuple[str, str | None]] = {
     "accounts.assignment": ("employer_id", "unit_id"),
     "documents.document": ("employer_id", None),
     "documents.cardjob": ("employer_id", None),
+    "claims.claim": ("employer_id", "unit_id"),
 }
 
 
