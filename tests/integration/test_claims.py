@@ -233,3 +233,17 @@ def test_the_heir_sees_the_state_with_the_claim_number_and_a_birth_date_only(sol
     assert status.state == "dilaporkan"
     assert "Buku tabungan" in status.missing
     assert services.public_status("KLAIM-13.11-2024-999999", dt.date(1980, 3, 12)) is None
+
+
+@pytest.mark.django_db
+def test_leaving_a_worker_out_costs_the_pemda_the_jkk_death_benefit(solok: Employer) -> None:
+    from lindung.coverage.exposure import exposure
+
+    rows = exposure(dt.date(2024, 6, 10), [solok.pk], by="unit")
+    # Only Budi (NGR-PT, Rp2.000.000) is unprotected: 48 x 2.000.000 + 12 jt + 10 jt = Rp118.000.000 if he dies
+    # at work; covering him costs JKK 0,24% (4.800) + JKM 0,30% (6.000) = Rp10.800 a month.
+    assert [(r.code, r.workers, r.liability, r.monthly_cost) for r in rows] == [("NGR-PT", 1, 118_000_000, 10_800)]
+    by_pemda = exposure(dt.date(2024, 6, 10), None)
+    assert [(r.code, r.workers, r.liability) for r in by_pemda] == [("13.11", 1, 118_000_000)]
+    # Before he joined (March 2024) nobody is on the roster, so nobody is left out.
+    assert exposure(dt.date(2024, 2, 1), [solok.pk]) == []
