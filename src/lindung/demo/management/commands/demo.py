@@ -7,6 +7,7 @@ from django.core.management.base import CommandParser
 
 from lindung.cli import LindungCommand, actor, add_format, print_json
 from lindung.demo.billing import run_billing_demo
+from lindung.demo.claims import run_claims_demo
 from lindung.demo.coverage import run_coverage_demo
 from lindung.demo.scenario import run_demo
 from lindung.demo.users import DEMO_PASSWORD, DEMO_USERS, run_users_demo
@@ -38,8 +39,9 @@ class Command(LindungCommand):
         billing = run_billing_demo(actor())
         stage(3, "pendaftaran 2018-2019, target, angka wilayah, Inpres 2/2021, KPJ")
         coverage = run_coverage_demo(actor())
-        stage(4, "akun demo")
+        stage(4, "akun demo dan klaim")
         users = run_users_demo(actor())
+        claims = run_claims_demo()
         seconds = time.perf_counter() - started
         if options["format"] == "json":
             print_json(
@@ -48,6 +50,7 @@ class Command(LindungCommand):
                     "billing": billing.as_dict(),
                     "coverage": coverage.as_dict(),
                     "users": users,
+                    "claims": claims,
                     "seconds": round(seconds, 1),
                 }
             )
@@ -68,6 +71,8 @@ class Command(LindungCommand):
             f"{coverage.regional} angka wilayah, {coverage.regulations} regulasi, {coverage.allocations} alokasi APBD, "
             f"{_n(coverage.kpj)} KPJ baru."
         )
+        if claims:
+            self.stdout.write(f"Klaim: {claims} kasus demo (dilaporkan, diverifikasi, ditolak, dibayar; lihat README).")
         logins = ", ".join(u.username for u in DEMO_USERS)
         self.stdout.write(
             f"Akun demo ({users} baru): {logins}; kata sandi {DEMO_PASSWORD} (hanya untuk demo, lihat README)."
