@@ -10,10 +10,13 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
+from lindung.accounts.scope import Scope
 from lindung.api.urls import api
 from lindung.billing.models import Payment
 from lindung.billing.services import issue_invoice
+from lindung.claims.services import report_claim
 from lindung.intake import jobs
 from lindung.intake.models import ImportJob
 from tests.web.conftest import DINKES_NIKS, PERSONAS, World
@@ -32,6 +35,8 @@ GRID: dict[str, tuple[int, int, int, int, int, int, int]] = {
     "/api/v1/invoices/{number}": (403, 403, 200, 404, 200, 403, 401),
     "/api/v1/payments": (403, 403, 200, 200, 200, 403, 401),
     "/api/v1/coverage": (200, 200, 200, 200, 200, 200, 401),
+    "/api/v1/claims": (200, 200, 200, 200, 200, 403, 401),
+    "/api/v1/claims/{number}": (200, 404, 200, 404, 200, 403, 401),  # a claim, not the invoice of that name
 }
 # POST endpoints: the personas that must be refused (the others would write).
 POST_REFUSED: dict[str, dict[str, int]] = {
@@ -61,8 +66,13 @@ def paths(world: World) -> dict[str, str]:
     invoice = issue_invoice("13.11", dt.date(2024, 6, 1), actor="test").invoice
     csv = "NIK;Nama Lengkap;Kode Unit;Kategori;Gaji;TMT\n1311011203850009;Rusak;DINKES;THL;abc;02/01/2024\n"
     job = jobs.start_job([csv.encode()], "r.csv", len(csv), world.solsel, world.dinkes, world.users["clerk"].pk)
+    claim = report_claim(
+        Scope(user_id=None, role="super", employer_ids=None), nik=DINKES_NIKS[0], kind="jkm", place="Rumah",
+        event_at=timezone.make_aware(dt.datetime(2024, 6, 10, 9)), description="Meninggal", actor="test",
+    )  # fmt: skip
     values = {"worker_id": str(world.worker(DINKES_NIKS[0]).pk), "job_id": str(job.id), "number": invoice.number}
-    return {p: p.format(**values) for p in [*GRID, *POST_REFUSED]}
+    found = {p: p.format(**values) for p in [*GRID, *POST_REFUSED]}
+    return found | {"/api/v1/claims/{number}": f"/api/v1/claims/{claim.number}"}
 
 
 def test_every_persona_gets_the_expected_answer_from_every_endpoint(

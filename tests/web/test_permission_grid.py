@@ -14,8 +14,12 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
+from lindung.accounts.scope import Scope
 from lindung.billing.services import issue_invoice
+from lindung.claims.models import Claim, ClaimEvent
+from lindung.claims.services import report_claim
 from lindung.documents import jobs as card_jobs
 from lindung.documents.models import CardJob, Document
 from lindung.documents.services import issue_employer_certificate
@@ -28,6 +32,7 @@ from tests.web.conftest import DINKES_NIKS, PERSONAS, World, read_and_close
 # 200 page, 302 to the login page (anonymous) or a redirect after success, 403 role lacks the action,
 # 404 the object is outside the scope, 405 the page only takes POST.
 LOGIN = 302
+EVERYTHING = Scope(user_id=None, role="super", employer_ids=None)
 GRID: dict[str, tuple[int, int, int, int, int, int, int]] = {
     # name:             clerk oclerk admin oadmin branch monitor anon
     "home": (200, 200, 200, 200, 200, 200, LOGIN),
@@ -74,6 +79,15 @@ GRID: dict[str, tuple[int, int, int, int, int, int, int]] = {
     "card_job_status": (403, 403, 200, 404, 200, 403, LOGIN),
     "card_job_download": (403, 403, 200, 404, 200, 403, LOGIN),
     "card_job_resume": (405, 405, 405, 405, 405, 405, 405),
+    "claims": (200, 200, 200, 200, 200, 403, LOGIN),
+    "claim_new": (200, 200, 200, 200, 403, 403, LOGIN),
+    "claim_status": (200, 200, 200, 200, 200, 200, 200),  # public: the heir's form
+    "claim": (200, 404, 200, 404, 200, 403, LOGIN),  # a claim of a DINKES worker of 13.11
+    "claim_move": (405, 405, 405, 405, 405, 405, 405),
+    "claim_pay": (405, 405, 405, 405, 405, 405, 405),
+    "claim_document": (405, 405, 405, 405, 405, 405, 405),
+    "claim_outcome": (405, 405, 405, 405, 405, 405, 405),
+    "claim_heirs": (405, 405, 405, 405, 405, 405, 405),
 }
 
 # POST-only pages: who must be refused, and how. Personas allowed in scope are left out (they would write).
@@ -98,9 +112,14 @@ POST_REFUSED: dict[str, dict[str, int]] = {
     "document_reissue": {"clerk": 403, "admin": 403, "other_admin": 403, "monitor": 403, "anonymous": LOGIN},
     "card_job_start": {"clerk": 403, "admin": 403, "other_admin": 403, "monitor": 403, "anonymous": LOGIN},
     "card_job_resume": {"clerk": 403, "admin": 403, "other_admin": 403, "monitor": 403, "anonymous": LOGIN},
+    "claim_move": {"other_clerk": 404, "other_admin": 404, "monitor": 403, "anonymous": LOGIN},
+    "claim_pay": {"other_clerk": 404, "other_admin": 404, "monitor": 403, "anonymous": LOGIN},
+    "claim_document": {"other_clerk": 404, "other_admin": 404, "branch": 403, "monitor": 403, "anonymous": LOGIN},
+    "claim_outcome": {"other_clerk": 404, "other_admin": 404, "branch": 403, "monitor": 403, "anonymous": LOGIN},
+    "claim_heirs": {"other_clerk": 404, "other_admin": 404, "branch": 403, "monitor": 403, "anonymous": LOGIN},
 }
 
-PUBLIC = {"login", "logout", "verification"}  # pages anyone may open
+PUBLIC = {"login", "logout", "verification", "claim_status"}  # pages anyone may open
 
 
 def _patterns(patterns: list[Any], prefix: str = "") -> Iterator[tuple[str, URLPattern]]:
@@ -140,7 +159,16 @@ def samples(world: World, personas: dict[str, Client], tmp_path: Any) -> dict[st
     certificate = issue_employer_certificate("13.11", actor="test", on=dt.date(2026, 11, 2))
     cards = card_jobs.run_job(str(card_jobs.create_job("13.11", actor="test", on=dt.date(2026, 11, 2)).pk))
     assert cards.status == CardJob.Status.DONE
+    claim = report_claim(
+        EVERYTHING, nik=DINKES_NIKS[0], kind="jkk_accident", event_at=timezone.make_aware(dt.datetime(2024, 6, 10, 9)),
+        place="Puskesmas", description="Tergelincir", actor="test",
+    )  # fmt: skip
+    numbered = {"number": claim.number}
     return {
+        **{
+            name: numbered
+            for name in ("claim", "claim_move", "claim_pay", "claim_document", "claim_outcome", "claim_heirs")
+        },
         "document_reissue": {"pk": certificate.pk},
         "card_job": {"job_id": cards.pk},
         "card_job_status": {"job_id": cards.pk},
@@ -203,6 +231,8 @@ def test_refused_posts_change_nothing_and_get_the_expected_answer(
     assert not Document.objects.exclude(status=Document.Status.CURRENT).exists()  # no card re-issued
     assert CardJob.objects.count() == 1
     assert world.users["clerk"].is_active
+    assert Claim.objects.get().state == "reported"  # the sample claim, not moved, paid or given files
+    assert list(ClaimEvent.objects.values_list("action", flat=True)) == ["report"]
 
 
 def test_an_out_of_scope_request_is_logged(personas: dict[str, Client], world: World, caplog: Any) -> None:

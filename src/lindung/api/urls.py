@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.urls import URLPattern, URLResolver, path, re_path
 from ninja import NinjaAPI
 
-from lindung.api import billing, coverage, errors, imports, roster
+from lindung.api import billing, claims, coverage, errors, imports, roster
 from lindung.api.auth import AUTH
 
 api = NinjaAPI(
@@ -28,6 +28,7 @@ api.add_router("", roster.router)
 api.add_router("", imports.router)
 api.add_router("", billing.router)
 api.add_router("", coverage.router)
+api.add_router("", claims.router)
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", api.urls),

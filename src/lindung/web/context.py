@@ -21,6 +21,7 @@ MENU = [
     (_("Target"), "targets", "targets.view"),
     (_("Inpres 2/2021"), "compliance", "compliance.view"),
     (_("Dokumen"), "documents", "documents.view"),
+    (_("Klaim"), "claims", "claims.view"),
     (_("Pengguna"), "users", "users.manage"),
 ]
 

@@ -8,6 +8,7 @@ from lindung.web.views import (
     auth,
     budget,
     cards,
+    claims,
     compliance,
     dashboard,
     documents,
@@ -33,4 +34,5 @@ urlpatterns = [
     path("", include(documents)),
     path("", include(cards)),
     path("", include(verification)),
+    path("", include(claims)),
 ]

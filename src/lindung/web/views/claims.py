@@ -1,0 +1,252 @@
+"""Claims: the list of the scope's cases, a new case, a case with its coverage, benefit, heirs, files and the
+moves the role may make, and the public status page for the heir (claim number and a birth date)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lindung.accounts.scope import Scope
+from lindung.billing.services import money
+from lindung.claims import services
+from lindung.claims.family import read_family
+from lindung.claims.models import Claim
+from lindung.domain import claims as rules
+from lindung.domain.errors import LindungError, NotFound, ValidationFailed
+from lindung.domain.privacy import mask_nik
+from lindung.web.access import needs
+from lindung.web.forms import actor, form_error, page_of, parse_date, parse_rupiah, refusal_status
+
+STATUS_RATE = 30  # public status checks per address per minute, as /verifikasi/
+needs_view = needs("claims.view")
+needs_report = needs("claims.report")
+
+
+def _moment(text: str) -> dt.datetime:
+    try:
+        value = dt.datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise ValidationFailed(_("Waktu harus berbentuk tanggal dan jam, mis. 2026-11-10 08:30")) from None
+    return timezone.make_aware(value) if timezone.is_naive(value) else value
+
+
+def _role_for_moves(scope: Scope) -> set[str]:
+    roles = {scope.role or ""}
+    if scope.role == "super":
+        roles = {"pemda", "cabang"}
+    return roles
+
+
+@needs_view
+def claims(request: HttpRequest, scope: Scope) -> HttpResponse:
+    listed = scope.restrict(Claim.objects.select_related("worker", "unit", "employer")).order_by("-reported_at")
+    state = request.GET.get("state", "")
+    if state in rules.STATES:
+        listed = listed.filter(state=state)
+    page = page_of(request, listed)
+    rows = [
+        {"claim": c, "nik": mask_nik(c.worker.nik), "kind": rules.KINDS[c.kind], "state": rules.STATES[c.state]}
+        for c in page
+    ]
+    context = {"page": page, "rows": rows, "states": list(rules.STATES.items()), "asked": state}
+    return render(request, "web/claims/list.html", context)
+
+
+@needs_report
+def claim_new(request: HttpRequest, scope: Scope) -> HttpResponse:
+    context: dict[str, object] = {"kinds": list(rules.KINDS.items()), "units": list(scope.units()), "posted": {}}
+    if request.method == "POST":
+        post = request.POST
+        context["posted"] = post
+        try:
+            wage = parse_rupiah(post.get("wage", "")) if post.get("wage", "").strip() else None
+            claim = services.report_claim(
+                scope,
+                nik=post.get("nik", ""),
+                kind=post.get("kind", ""),
+                event_at=_moment(post.get("event_at", "")),
+                place=post.get("place", ""),
+                description=post.get("description", ""),
+                actor=actor(request),
+                unit_code=post.get("unit") or None,
+                wage=wage,
+                wage_reason=post.get("wage_reason", ""),
+            )
+        except LindungError as exc:
+            context["error"] = form_error(exc)
+            return render(request, "web/claims/new.html", context, status=refusal_status(request, exc))
+        messages.success(request, _("Klaim %(n)s dicatat.") % {"n": claim.number})
+        return redirect("claim", number=claim.number)
+    return render(request, "web/claims/new.html", context)
+
+
+@needs_view
+def claim(request: HttpRequest, scope: Scope, number: str) -> HttpResponse:
+    found = services.get_claim(scope, number)
+    data = services.as_dict(found)
+    roles = _role_for_moves(scope)
+    moves = [t for t in rules.TRANSITIONS if t.source == found.state and t.roles & roles and t.action != "pay"]
+    context = {
+        "claim": found,
+        "data": data,
+        "kind": rules.KINDS[found.kind],
+        "documents": [(rules.DOCUMENTS[d.kind], d) for d in found.documents.order_by("uploaded_at")],
+        "missing": [rules.DOCUMENTS[d] for d in data["missing_documents"]],
+        "document_kinds": list(rules.DOCUMENTS.items()),
+        "outcomes": list(rules.OUTCOMES.items()),
+        "moves": moves,
+        "can_edit": scope.can("claims.report") and found.state in ("reported", "complete"),
+        "can_pay": found.state == "approved" and "cabang" in roles,
+        "benefit_rows": [
+            (c["code"], money(c["amount"]), c["regulation"]) for c in data["benefit"].get("components", [])
+        ],
+        "total": money(data["benefit"]["total"]) if "total" in data["benefit"] else "",
+        "scholarship_max": money(data["benefit"].get("scholarship", {}).get("max_amount", 0)),
+        "wage": money(found.wage),
+    }
+    return render(request, "web/claims/case.html", context)
+
+
+def _act(request: HttpRequest, scope: Scope, number: str, work: object) -> HttpResponse:
+    """Do `work` on a claim of the scope (404 first when it is not), then back to the case with its message."""
+    services.get_claim(scope, number)
+    try:
+        work()  # type: ignore[operator]
+    except NotFound:
+        raise  # outside the scope: 404, logged
+    except LindungError as exc:
+        messages.error(request, str(exc))
+    return redirect("claim", number=number)
+
+
+@require_POST
+@needs_view
+def claim_move(request: HttpRequest, scope: Scope, number: str) -> HttpResponse:
+    return _act(
+        request,
+        scope,
+        number,
+        lambda: services.decide(
+            scope, number, request.POST.get("action", ""), actor=actor(request), reason=request.POST.get("reason", "")
+        ),
+    )
+
+
+@require_POST
+@needs_view
+def claim_pay(request: HttpRequest, scope: Scope, number: str) -> HttpResponse:
+    def work() -> None:
+        services.pay(
+            scope,
+            number,
+            amount=parse_rupiah(request.POST.get("amount", "")) or 0,
+            paid_on=parse_date(request.POST.get("paid_on"), "paid_on") or timezone.localdate(),
+            reference=request.POST.get("reference", ""),
+            actor=actor(request),
+            reason=request.POST.get("reason", ""),
+        )
+
+    return _act(request, scope, number, work)
+
+
+@require_POST
+@needs_report
+def claim_document(request: HttpRequest, scope: Scope, number: str) -> HttpResponse:
+    upload = request.FILES.get("file")
+
+    def work() -> None:
+        if upload is None:
+            raise ValidationFailed(_("Pilih berkas PDF atau JPEG"))
+        if upload.size and upload.size > services.MAX_UPLOAD:
+            raise ValidationFailed(_("Berkas terlalu besar; paling besar 10 MB"))
+        services.attach_document(
+            scope,
+            number,
+            kind=request.POST.get("kind", ""),
+            filename=upload.name or "",
+            data=upload.read(),
+            actor=actor(request),
+        )
+
+    return _act(request, scope, number, work)
+
+
+@require_POST
+@needs_report
+def claim_outcome(request: HttpRequest, scope: Scope, number: str) -> HttpResponse:
+    return _act(
+        request,
+        scope,
+        number,
+        lambda: services.record_outcome(
+            scope,
+            number,
+            outcome=request.POST.get("outcome", ""),
+            doctor_at=_moment(request.POST.get("doctor_at", "")),
+            actor=actor(request),
+        ),
+    )
+
+
+@require_POST
+@needs_report
+def claim_heirs(request: HttpRequest, scope: Scope, number: str) -> HttpResponse:
+    upload = request.FILES.get("family")
+
+    def work() -> None:
+        import tempfile
+        from pathlib import Path
+
+        if upload is None:
+            raise ValidationFailed(_("Pilih berkas CSV kartu keluarga"))
+        with tempfile.TemporaryDirectory(prefix="lindung-kk-") as folder:
+            target = Path(folder) / "keluarga.csv"
+            target.write_bytes(upload.read()[:1_000_000])
+            family = read_family(target, timezone.localdate())
+        services.set_heirs(scope, number, family, actor=actor(request))
+
+    return _act(request, scope, number, work)
+
+
+def claim_status(request: HttpRequest) -> HttpResponse:
+    """Public: the heir's view of a claim, by its number and a birth date of the family card."""
+    context: dict[str, object] = {"asked": False}
+    number, born = request.GET.get("number", "").strip(), request.GET.get("born", "").strip()
+    if number or born:
+        key = f"lindung:klaim-status:{request.META.get('REMOTE_ADDR', '-')}"
+        cache.add(key, 0, 60)
+        try:
+            limited = cache.incr(key) > STATUS_RATE
+        except ValueError:
+            limited = False
+        if limited:
+            return render(request, "web/claims/status.html", {"limited": True}, status=429)
+        try:
+            day = dt.date.fromisoformat(born)
+        except ValueError:
+            day = None
+        status = services.public_status(number[:40], day) if day else None
+        context = {"asked": True, "status": status, "number": number}
+        return render(request, "web/claims/status.html", context, status=200 if status else 404)
+    return render(request, "web/claims/status.html", context)
+
+
+urlpatterns = [
+    path("klaim/", claims, name="claims"),
+    path("klaim/baru/", claim_new, name="claim_new"),
+    path("klaim/status/", claim_status, name="claim_status"),
+    path("klaim/<str:number>/", claim, name="claim"),
+    path("klaim/<str:number>/tindakan/", claim_move, name="claim_move"),
+    path("klaim/<str:number>/bayar/", claim_pay, name="claim_pay"),
+    path("klaim/<str:number>/berkas/", claim_document, name="claim_document"),
+    path("klaim/<str:number>/tahap-2/", claim_outcome, name="claim_outcome"),
+    path("klaim/<str:number>/ahli-waris/", claim_heirs, name="claim_heirs"),
+]
