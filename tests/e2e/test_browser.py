@@ -198,3 +198,62 @@ def test_all_cards_of_a_unit_are_printed_in_the_background_as_a_zip(open_as: Ope
         assert entry == "001 Dinas Perhubungan.pdf"
         assert len(PdfReader(BytesIO(archive.read(entry))).pages) == 150
     screenshot(page, "cetak-kartu")
+
+
+def test_a_clerk_reports_a_death_and_the_heir_sees_it_paid(
+    open_as: OpenAs, browser: Any, site: str, tmp_path: Path
+) -> None:
+    """The DLH clerk reports a JKM death, enters the heirs and the files; the branch (here the superuser: the
+    demo's branch officer serves KC Palembang, not OKU Timur) verifies, approves and pays; the widow checks the
+    state on her phone with the claim number and her birth date."""
+    clerk = open_as("opd.okutimur.dlh")
+    csp = watch_csp(clerk)
+    clerk.goto("/pekerja/")
+    clerk.locator("table a[href^='/pekerja/']").first.click()
+    nik = clerk.locator("dt:text-is('NIK') + dd").inner_text().strip()
+    assert re.fullmatch(r"\d{16}", nik)
+    clerk.goto("/klaim/baru/")
+    clerk.get_by_label("NIK").fill(nik)
+    clerk.get_by_label("Jenis").select_option("jkm")
+    clerk.get_by_label("Waktu kejadian").fill("2026-11-20T04:30")
+    clerk.get_by_label("Tempat").fill("Rumah sakit umum daerah Martapura")
+    clerk.get_by_label("Apa yang terjadi").fill("Meninggal dunia karena stroke")
+    clerk.get_by_role("button", name="Catat").click()
+    expect(clerk.get_by_role("heading", level=1)).to_contain_text("KLAIM-16.08-2026-")
+    number = clerk.get_by_role("heading", level=1).inner_text().split()[0]
+    expect(clerk.locator("main")).to_contain_text("TERLINDUNGI")
+    expect(clerk.locator("main")).to_contain_text("Rp42.000.000")
+    clerk.get_by_label("Kartu keluarga").set_input_files(str(Path(__file__).parents[2] / "docs/contoh/keluarga.csv"))
+    clerk.get_by_role("button", name="Simpan ahli waris").click()
+    expect(clerk.locator("main")).to_contain_text("Rina Marlina (istri)")
+    pdf = tmp_path / "berkas.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n%berkas uji\n")
+    for kind in ["kpj", "ktp_worker", "ktp_heir", "death_certificate", "family_card", "heir_statement",
+                 "employer_letter", "bank_book", "marriage_book"]:  # fmt: skip
+        clerk.get_by_label("Jenis berkas").select_option(kind)
+        clerk.get_by_label("Berkas PDF atau JPEG").set_input_files(str(pdf))
+        clerk.get_by_role("button", name="Unggah").click()
+    expect(clerk.locator("main")).to_contain_text("Berkas lengkap")
+    clerk.get_by_role("button", name="Berkas dinyatakan lengkap").click()
+    expect(clerk.get_by_role("heading", level=1)).to_contain_text("berkas lengkap")
+
+    officer = open_as("admin")
+    officer.goto(f"/klaim/{number}/")
+    officer.get_by_role("button", name="Diverifikasi cabang").click()
+    officer.get_by_role("button", name="Disetujui").click()
+    officer.get_by_label("Tanggal bayar").fill("2026-12-01")
+    officer.get_by_label("Referensi").fill("E2E-JKM-1")
+    officer.get_by_role("button", name="Catat pembayaran").click()
+    expect(officer.get_by_role("heading", level=1)).to_contain_text("dibayar")
+    screenshot(officer, "klaim")
+
+    heir = browser.new_context(base_url=site, viewport={"width": 360, "height": 740}, locale="id-ID").new_page()
+    heir.goto("/klaim/status/")
+    heir.get_by_label("Nomor klaim").fill(number)
+    heir.get_by_label("Tanggal lahir").fill("1988-03-20")  # Rina Marlina's, from the family card
+    heir.get_by_role("button", name="Periksa").click()
+    expect(heir.locator("main")).to_contain_text("dibayar")
+    assert nik not in heir.content()
+    screenshot(heir, "klaim-status-ponsel")
+    heir.context.close()
+    assert csp == []
