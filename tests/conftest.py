@@ -1,8 +1,11 @@
-"""Shared fixtures: regions are loaded once per test database; factories are plain functions."""
+"""Shared fixtures: regions are loaded once per test database; factories are plain functions.
+
+On PostgreSQL the test database's tables are vacuumed by the suite, not by autovacuum (see `_PgTables`)."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,14 +18,75 @@ HISTORY = SHARED / "data" / "regions" / "kode_wilayah_historis.csv"
 KABKOTA_GEOJSON = SHARED / "data" / "regions" / "kabkota.geojson"
 
 
+class _PgTables:
+    """Keeps the planner's statistics of the PostgreSQL test database true between tests.
+
+    Every test rolls back, so what it wrote stays behind as dead rows. Autovacuum then vacuums a table
+    while the next test's transaction holds a lock on it, cannot cut off the empty pages, and records
+    "0 rows in N pages": the planner then takes every table to hold one row whatever it holds now, and
+    joins by nested loops over full scans (the demo took 250 s instead of 15 s; one KPJ lookup 27 s).
+    So autovacuum is off for the test tables, and after a test that grew a table by more than
+    `GROWTH` pages the suite vacuums that table itself, with no transaction open: the empty pages go,
+    and the next test's fresh rows are estimated from the table's real size.
+    """
+
+    GROWTH = 128  # pages (1 MiB)
+    SIZES = (
+        "SELECT c.relname, pg_relation_size(c.oid) / current_setting('block_size')::int FROM pg_class c "
+        "WHERE c.relkind = 'r' AND c.relnamespace = 'public'::regnamespace"
+    )
+
+    def __init__(self, blocker: Any) -> None:
+        from django.db import connection
+
+        self.blocker = blocker
+        with blocker.unblock(), connection.cursor() as cursor:
+            cursor.execute(self.SIZES)
+            self.pages = dict(cursor.fetchall())
+            for table in self.pages:
+                cursor.execute(f'ALTER TABLE "{table}" SET (autovacuum_enabled = off, toast.autovacuum_enabled = off)')
+
+    def vacuum_grown(self) -> None:
+        from django.db import connection
+
+        with self.blocker.unblock():
+            if connection.in_atomic_block:
+                return
+            with connection.cursor() as cursor:
+                cursor.execute(self.SIZES)
+                now = dict(cursor.fetchall())
+                grown = [t for t, pages in now.items() if pages > self.pages.get(t, 0) + self.GROWTH]
+                if not grown:
+                    return
+                cursor.execute("VACUUM " + ", ".join(f'"{t}"' for t in grown))
+                cursor.execute(self.SIZES)
+                self.pages = dict(cursor.fetchall())
+
+
+_pg_tables: list[_PgTables] = []
+
+
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> None:
+def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> Iterator[None]:
+    from django.db import connection
+
     from lindung.regions.services import load_history, load_regions
 
     with django_db_blocker.unblock():  # type: ignore[attr-defined]
         load_regions()
         if HISTORY.is_file():
             load_history(HISTORY)
+    if connection.vendor == "postgresql":
+        _pg_tables.append(_PgTables(django_db_blocker))
+    yield
+    _pg_tables.clear()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    yield  # the test's fixtures are gone: its transaction is rolled back
+    if _pg_tables and nextitem is not None:
+        _pg_tables[0].vacuum_grown()
 
 
 @pytest.fixture(autouse=True)

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Callable, Mapping, Sequence
 
 import polars as pl
 from django.db import connection
+
+from lindung.registry.models import Change
 
 CHUNK = 100_000
 Progress = Callable[[int], None]
@@ -120,3 +123,33 @@ def update_rows(table: str, frame: pl.DataFrame, key: str = "id") -> None:
         values = _sqlite_values(values)
     with connection.cursor() as cursor:
         cursor.executemany(sql, list(values.iter_rows()))
+
+
+def write_changes(changes: Sequence[Change]) -> None:
+    """Insert unsaved Change rows in one statement: `insert_frame`, where `bulk_create` would send one
+    INSERT per 166 rows on SQLite (999 parameters), so that the count of queries grows with the rows."""
+    if not changes:
+        return
+
+    def text(value: object) -> str | None:
+        return None if value is None else json.dumps(value)
+
+    frame = pl.DataFrame(
+        {
+            "changeset_id": [c.changeset_id for c in changes],
+            "model": [c.model for c in changes],
+            "object_id": [c.object_id for c in changes],
+            "action": [c.action for c in changes],
+            "before": [text(c.before) for c in changes],
+            "after": [text(c.after) for c in changes],
+        },
+        schema={
+            "changeset_id": pl.Int64,
+            "model": pl.String,
+            "object_id": pl.String,
+            "action": pl.String,
+            "before": pl.String,
+            "after": pl.String,
+        },
+    )
+    insert_frame(Change._meta.db_table, frame)

@@ -37,7 +37,7 @@ from lindung.domain.roster import (
 )
 from lindung.domain.sheets import Field, find_issues
 from lindung.intake import bulk
-from lindung.intake.bulk import insert_frame, query_frame, reserve_ids, update_rows
+from lindung.intake.bulk import insert_frame, query_frame, reserve_ids, update_rows, write_changes
 from lindung.intake.reader import Sheet, read_sheet
 from lindung.intake.workbooks import write_error_report
 from lindung.regions.services import domicile_codes, region_codes
@@ -345,7 +345,7 @@ def _update(
     """
     if rows.height == 0:
         return
-    Change.objects.bulk_create(_changes(rows, model._meta.label_lower, key, fields, changeset_id))
+    write_changes(_changes(rows, model._meta.label_lower, key, fields, changeset_id))
     update_rows(
         model._meta.db_table,
         rows.select(
@@ -380,7 +380,7 @@ def _write(employer: Employer, rows: pl.DataFrame, changeset_id: int, progress: 
         (pl.col("start_date") - pl.duration(days=1)).alias("_end")  # after the old start: TRANSFER_BEFORE_START
     )
     if ended.height:
-        Change.objects.bulk_create(
+        write_changes(
             [
                 Change(
                     changeset_id=changeset_id,

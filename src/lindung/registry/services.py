@@ -26,6 +26,25 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+def change_row(
+    changeset: ChangeSet,
+    model: str,
+    object_id: object,
+    action: str,
+    before: Mapping[str, Any] | None,
+    after: Mapping[str, Any] | None,
+) -> Change:
+    """An unsaved Change, for writing many at once with `Change.objects.bulk_create`."""
+    return Change(
+        changeset=changeset,
+        model=model,
+        object_id=str(object_id),
+        action=action,
+        before={k: _jsonable(v) for k, v in before.items()} if before is not None else None,
+        after={k: _jsonable(v) for k, v in after.items()} if after is not None else None,
+    )
+
+
 def record_change(
     changeset: ChangeSet,
     model: str,
@@ -34,14 +53,9 @@ def record_change(
     before: Mapping[str, Any] | None,
     after: Mapping[str, Any] | None,
 ) -> Change:
-    return Change.objects.create(
-        changeset=changeset,
-        model=model,
-        object_id=str(object_id),
-        action=action,
-        before={k: _jsonable(v) for k, v in before.items()} if before is not None else None,
-        after={k: _jsonable(v) for k, v in after.items()} if after is not None else None,
-    )
+    change = change_row(changeset, model, object_id, action, before, after)
+    change.save(force_insert=True)
+    return change
 
 
 def employer_name(region: Region) -> str:
