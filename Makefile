@@ -11,7 +11,7 @@ PORT ?= 8000
 
 export LINDUNG_ALLOW_DEV_KEY = 1
 
-.PHONY: install demo run test lint test-sqlite test-postgres bench bench-invoice bench-coverage bench-load bench-cards screenshots system-packages clean
+.PHONY: install demo run test lint test-sqlite test-postgres bench bench-invoice bench-coverage bench-load bench-cards bench-first-answer screenshots system-packages clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -70,6 +70,9 @@ bench-load: install system-packages
 
 bench-cards: install
 	$(BIN)/python bench/cards.py $(BENCH_ARGS)
+
+bench-first-answer: install
+	$(BIN)/python bench/first_answer.py $(BENCH_ARGS)
 
 # Refresh the README's screenshots (docs/screenshots/) from the browser tests.
 screenshots: install system-packages
