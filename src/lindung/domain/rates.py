@@ -25,6 +25,14 @@ Keys and their fields:
     billing.bpu_due_day      day, month_offset    BPU iuran due day (15th of the same month)
     billing.late_fee         rate                 percent per month late (employers other than penyelenggara negara)
     billing.late_fee.pemda   rate                 the same for a Pemda: unverified, set per agreement
+    benefit.jkm              lump_sum, periodic, funeral, scholarship_min_months   JKM benefit (PP 82/2019)
+    benefit.scholarship      max_children, age_limit   who may receive a scholarship (Permenaker 5/2021)
+    benefit.scholarship.tk .. benefit.scholarship.pt   per_year, years   the schedule per school level
+    benefit.jkk.death        wage_months          JKK death: this many monthly wages (at least the JKM lump sum)
+    benefit.jkk.periodic     amount               JKK periodic benefit, paid at once
+    benefit.jkk.funeral      amount               JKK funeral cost
+    benefit.jkk.disability_total   share, base_months   total permanent disability: share % x months x wage
+    benefit.jkk.stmb         full_months, full_share, after_share   temporary inability to work
 
 BPU income brackets (`Bracket`, from `bpu_brackets.toml`) are carried by the book: `book.bpu_base(income, day)`.
 """
