@@ -40,6 +40,8 @@ PATHS = {
     "/api/v1/invoices/{number}/payments",
     "/api/v1/payments",
     "/api/v1/coverage",
+    "/api/v1/claims",
+    "/api/v1/claims/{number}",
 }
 INVOICE = "TAG-13.11-202406-PPU"
 
@@ -309,6 +311,15 @@ def test_an_invoice_shows_its_subtotals_and_statement(personas: dict[str, Client
     assert isinstance(answer["total"], int) and answer["total"] > 0
     assert sum(s["employer_amount"] + s["worker_amount"] for s in answer["subtotals"]) == answer["total"]
     assert {s["unit"] for s in answer["subtotals"]} == {"DINKES", "SATPOLPP"}
+    # By hand: every worker earns Rp2,500,000 (JKK class 1 + JKM): 0.24% = 6,000 and 0.30% = 7,500.
+    # DINKES has two workers (JKK 12,000, JKM 15,000), SATPOLPP one (6,000, 7,500); 27,000 + 13,500 = 40,500.
+    assert sorted((s["unit"], s["program"], s["employer_amount"], s["worker_amount"]) for s in answer["subtotals"]) == [
+        ("DINKES", "JKK", 12_000, 0),
+        ("DINKES", "JKM", 15_000, 0),
+        ("SATPOLPP", "JKK", 6_000, 0),
+        ("SATPOLPP", "JKM", 7_500, 0),
+    ]
+    assert answer["total"] == 40_500
     assert answer["statement"]["balance"] == answer["total"]
     assert answer["payments"] == []
     assert personas["other_admin"].get(f"{API}/invoices/{invoice}").status_code == 404
@@ -427,7 +438,23 @@ def test_coverage_defaults_to_the_callers_own_node(personas: dict[str, Client], 
     today = timezone.localdate()
     clerk = body(personas["clerk"].get(f"{API}/coverage"))
     assert clerk == {"on": today.isoformat()} | coverage_tree(today, employer="13.11", unit="DINKES").as_dict()
-    assert body(personas["admin"].get(f"{API}/coverage"))["kind"] == "pemda"
+    # By hand: DINKES holds Siti and Dewi, both employed since 2 January 2024 and enrolled in JKK and JKM
+    # from the agreement of 1 January 2024, none with a KPJ yet: 2 of 2, 100%, one OPD with someone enrolled.
+    assert {k: clerk[k] for k in ("code", "workers", "enrolled", "coverage", "units", "units_enrolled")} == {
+        "code": "DINKES",
+        "workers": 2,
+        "enrolled": 2,
+        "coverage": 100.0,
+        "units": 1,
+        "units_enrolled": 1,
+    }
+    assert clerk["programs"] == {"JKK": 2, "JKM": 2, "JHT": 0, "JP": 0, "JKP": 0}
+    assert (clerk["bpu"], clerk["with_kpj"], clerk["units_without_enrolment"]) == (0, 0, [])
+    admin = body(personas["admin"].get(f"{API}/coverage"))
+    assert admin["kind"] == "pemda"
+    # Solok Selatan: DINKES 2 + SATPOLPP 1 = 3 workers, all enrolled; NGR-PT has nobody on its roster.
+    assert (admin["code"], admin["workers"], admin["enrolled"], admin["coverage"]) == ("13.11", 3, 3, 100.0)
+    assert admin["units_by_group"] == {"desa": {"units": 1, "enrolled": 0}, "opd": {"units": 2, "enrolled": 2}}
     assert body(personas["branch"].get(f"{API}/coverage"))["code"] == "KC-SLK"
     monitor = body(personas["monitor"].get(f"{API}/coverage?on=2025-01-01"))
     assert (monitor["kind"], monitor["code"], monitor["on"]) == ("provinsi", "13", "2025-01-01")

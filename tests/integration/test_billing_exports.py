@@ -109,12 +109,25 @@ def test_the_invoice_workbook_shows_the_stored_totals_and_one_workers_hand_compu
     assert summary_value(summary, "Iuran pekerja") == invoice.worker_amount
     assert summary_value(summary, "Sudah dibayar") == PAID
     assert summary_value(summary, "Sisa tagihan") == invoice.total - PAID
+    # By hand (May 2024, JP cap 10,042,300): Siti 2,512,345 class 1: employer 6,030 + 7,537 + 92,957 + 50,247
+    # = 156,771, worker 50,247 + 25,123 = 75,370 (SITI_SHARES). Budi 3,000,000 class 3: employer 0.89% 26,700
+    # + 9,000 + 111,000 + 60,000 = 206,700, worker 60,000 + 30,000 = 90,000. Rusli 12,000,000 class 1:
+    # employer 28,800 + 36,000 + 444,000 + 200,846 (2% of the cap) = 709,646, worker 240,000 + 100,423 = 340,423.
+    # Employer 156,771 + 206,700 + 709,646 = 1,073,117; worker 75,370 + 90,000 + 340,423 = 505,793;
+    # total 1,578,910, of which 1,000,000 paid: 578,910 left.
+    assert (summary_value(summary, "Iuran pemberi kerja"), summary_value(summary, "Iuran pekerja")) == (
+        1_073_117,
+        505_793,
+    )
+    assert (invoice.total, summary_value(summary, "Sisa tagihan")) == (1_578_910, 578_910)
     programs = {r[0]: r[1:4] for r in summary if r[0] in ("JKK", "JKM", "JHT", "JP")}
     assert programs["JKK"] == [6_030 + 26_700 + 28_800, 0, 61_530]  # Rusli: class 1 0.24% x 12.000.000 = 28.800
     assert sum(total for _, _, total in programs.values()) == invoice.total
     funders = {r[0]: r[3] for r in summary if r[0] and str(r[0]).startswith("APBD")}
     assert sum(funders.values()) == invoice.total
     assert funders["APBD Kabupaten Solok Selatan"] == invoice.funding.get(funder__kind="kabkota").amount
+    # 60% and 40% of 1,578,910: 947,346 and 631,564 (both whole rupiah: no odd rupiah to place)
+    assert funders == {"APBD Kabupaten Solok Selatan": 947_346, "APBD Provinsi Sumatera Barat": 631_564}
 
     details = table(book["Rincian"])
     header, body, total = details[0], details[1:-1], details[-1]

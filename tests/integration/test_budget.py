@@ -76,6 +76,20 @@ def test_the_yearly_total_is_the_sum_of_the_months_units_programs_and_cells(tmp_
     assert data["total"]["total"] == p.total
     assert data["months"][0]["month"] == "2025-01"
     assert all(isinstance(c["total"], int) for c in data["cells"])
+    # By hand, wages raised 10% and each share rounded half up (JKK class 1 / class 3 for SATPOLPP, JKM 0.30%,
+    # JHT 3.7% + 2%, JP 2% + 1% up to the cap: 10,042,300 in January-February 2025, 10,547,400 from March):
+    # Siti 2,512,345 x 1.1 = 2,763,579.5 -> 2,763,580: JKK 6,632.59 -> 6,633, JKM 8,290.74 -> 8,291,
+    #   JHT 102,252.46 -> 102,252 + 55,271.6 -> 55,272, JP 55,272 + 27,635.8 -> 27,636: 172,448 + 82,908 = 255,356.
+    # Budi 3,000,001 x 1.1 = 3,300,001.1 -> 3,300,001: JKK 0.89% 29,370, JKM 9,900, JHT 122,100 + 66,000,
+    #   JP 66,000 + 33,000: 227,370 + 99,000 = 326,370.
+    # Rusli 12,000,000 x 1.1 = 13,200,000: JKK 31,680, JKM 39,600, JHT 488,400 + 264,000; JP on the cap
+    #   200,846 + 100,423 (Jan-Feb), 210,948 + 105,474 (Mar-Dec): 760,526 + 364,423 = 1,124,949 a month,
+    #   then 770,628 + 369,474 = 1,140,102.
+    # A month: 255,356 + 326,370 + 1,124,949 = 1,706,675 (Jan-Feb), + 1,140,102 instead = 1,721,828 (Mar-Dec).
+    assert [m.total for m in p.months] == [1_706_675] * 2 + [1_721_828] * 10
+    # Year: employer 12 x (172,448 + 227,370) + 2 x 760,526 + 10 x 770,628 = 14,025,148;
+    # worker 12 x (82,908 + 99,000) + 2 x 364,423 + 10 x 369,474 = 6,606,482; total 20,631,630.
+    assert (p.employer_amount, p.worker_amount, p.total) == (14_025_148, 6_606_482, 20_631_630)
 
 
 def test_funders_add_up_exactly_to_the_funded_amount_when_sixty_forty_leaves_an_odd_rupiah(tmp_path: Path) -> None:

@@ -116,24 +116,46 @@ def test_the_counts_of_a_pemda_its_units_and_the_lists_of_who_enrolled_nobody() 
     assert july.counts.groups == {"opd": (2, 2), "desa": (1, 0)}
 
 
+# (workers, enrolled) of Solok Selatan and of Kabupaten Solok on each day, worked out from the fixture's rows:
+# Siti (DINKES) employed from 2022-03-01, Budi (SATPOLPP) from 2024-05-20, Rina (NGR-PT) 2023-01-02 to
+# 2024-06-15 (her last day counts); covered from the agreement's 2024-01-01 or their later start (Budi);
+# Dewi (Kabupaten Solok) from 2021-07-01, never enrolled. The nation, province 13 and the branch KC-SLK
+# hold exactly these two Pemda, so each is their sum.
+COUNTS_BY_DAY: dict[dt.date | None, tuple[tuple[int, int], tuple[int, int]]] = {
+    dt.date(2021, 6, 30): ((0, 0), (0, 0)),  # before anyone started
+    dt.date(2021, 7, 1): ((0, 0), (1, 0)),  # Dewi's first day
+    dt.date(2023, 12, 31): ((2, 0), (1, 0)),  # Siti and Rina employed, the agreement not yet in force
+    dt.date(2024, 1, 1): ((2, 2), (1, 0)),  # the agreement's first day
+    dt.date(2024, 5, 20): ((3, 3), (1, 0)),  # Budi's first day, covered from it
+    dt.date(2024, 6, 15): ((3, 3), (1, 0)),  # Rina's last day still counts
+    dt.date(2024, 6, 16): ((2, 2), (1, 0)),
+    dt.date(2024, 6, 30): ((2, 2), (1, 0)),
+    dt.date(2024, 7, 1): ((2, 2), (1, 0)),
+    None: ((2, 2), (1, 0)),  # past the kept months: Siti and Budi stay
+}
+
+
 @pytest.mark.usefixtures("places")
 def test_the_kept_aggregates_answer_as_the_rows_do_on_every_kind_of_day() -> None:
     enrol("13.11", actor="test", on=dt.date(2024, 7, 1))  # ends Rina's membership on 30 June
-    days = [
-        dt.date(2021, 6, 30),
-        dt.date(2021, 7, 1),
-        dt.date(2023, 12, 31),
-        dt.date(2024, 1, 1),
-        dt.date(2024, 5, 20),
-        dt.date(2024, 6, 15),
-        dt.date(2024, 6, 16),
-        dt.date(2024, 6, 30),
-        dt.date(2024, 7, 1),
-        aggregates.horizon() + dt.timedelta(days=400),  # past the kept months
-    ]
-    for day in days:
-        for where in ({}, {"region": "13"}, {"region": "13.11"}, {"branch": "KC-SLK"}, {"employer": "13.02"}):
+    past_horizon = aggregates.horizon() + dt.timedelta(days=400)
+    checked = 0
+    for key, (solsel, solok) in COUNTS_BY_DAY.items():
+        day = key or past_horizon
+        both = (solsel[0] + solok[0], solsel[1] + solok[1])
+        expected = {"": both, "13": both, "13.11": solsel, "KC-SLK": both, "13.02": solok}
+        for name, where in (
+            ("", {}),
+            ("13", {"region": "13"}),
+            ("13.11", {"region": "13.11"}),
+            ("KC-SLK", {"branch": "KC-SLK"}),
+            ("13.02", {"employer": "13.02"}),
+        ):
             same_from_rows(day, **where)
+            counts = coverage_tree(day, **where).counts
+            assert (counts.workers, counts.enrolled) == expected[name], (day, where)
+            checked += 1
+    assert checked == 10 * 5
 
 
 @pytest.mark.usefixtures("places")
@@ -157,6 +179,15 @@ def test_adding_a_membership_moves_every_level(tmp_path: Path) -> None:
         assert node.counts.enrolled == before[level].counts.enrolled + 1, level
         assert node.counts.programs["JHT"] == before[level].counts.programs["JHT"] + 1, level
     same_from_rows(TODAY)
+    # By hand, on 25 May 2024: Satpol PP holds Budi and now Agus, both enrolled; Solok Selatan Siti, Budi,
+    # Rina and Agus, all enrolled; the nation, province and branch add Dewi (Kabupaten Solok, not enrolled).
+    fixed = {"unit": (2, 2), "kabkota/SATPOLPP": (2, 2), "employer": (4, 4), "kabkota": (4, 4)}
+    fixed |= {level: (5, 4) for level in ("nation", "nation/13", "province", "branch")}
+    fixed["province/13.11"] = (4, 4)
+    assert {level: (node.counts.workers, node.counts.enrolled) for level, node in after.items()} == fixed
+    assert {level: (node.counts.workers, node.counts.enrolled) for level, node in hired.items()} == {
+        level: (workers, enrolled - 1) for level, (workers, enrolled) in fixed.items()
+    }
 
 
 @pytest.mark.usefixtures("places")
@@ -263,7 +294,17 @@ def test_a_membership_counts_only_while_its_employment_lasts(tmp_path: Path) -> 
         name="rina.csv",
     )
     enrol("13.11", actor="test", on=TODAY)
-    for day in (dt.date(2023, 12, 15), dt.date(2023, 12, 16), dt.date(2024, 1, 1), dt.date(2024, 1, 31)):
+    # By hand: on 15 Dec 2023 Siti and Rina are employed and nobody is covered yet (the agreement starts
+    # 1 Jan 2024); from 16 Dec only Siti; from 1 Jan Siti is covered and Rina's membership (from 1 Jan)
+    # does not count, her employment having ended. Budi starts only on 20 May.
+    expected = {
+        dt.date(2023, 12, 15): (2, 0),
+        dt.date(2023, 12, 16): (1, 0),
+        dt.date(2024, 1, 1): (1, 1),
+        dt.date(2024, 1, 31): (1, 1),
+    }
+    for day, counts in expected.items():
         tree = coverage_tree(day, region="13.11")
         assert 0 <= tree.counts.enrolled <= tree.counts.workers, day
+        assert (tree.counts.workers, tree.counts.enrolled) == counts, day
         same_from_rows(day, region="13.11")

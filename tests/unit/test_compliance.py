@@ -107,6 +107,11 @@ def test_the_total_is_the_weighted_sum_of_the_pillars(weights: Weights) -> None:
     }
     expected = Decimal("0.75") * 25 + coverage * 35 + budget * 20 + integration * 20
     assert result.total == expected.quantize(Decimal("0.1"), ROUND_HALF_UP)  # 68.25 -> 68.3
+    # By hand: coverage (60/80 x 70 + 5/20 x 30) / 100 = (52.5 + 7.5) / 100 = 0.6; budget (1 x 50 + 0.25 x 50)
+    # / 100 = 0.625; integration 52/65 = 0.8; total 0.75 x 25 + 0.6 x 35 + 0.625 x 20 + 0.8 x 20
+    # = 18.75 + 21 + 12.5 + 16 = 68.25, rounded half up to one decimal: 68.3.
+    assert (coverage, budget, integration) == (Decimal("0.6"), Decimal("0.625"), Decimal("0.8"))
+    assert result.total == Decimal("68.3")
 
 
 def test_other_weights_change_the_total(weights: Weights) -> None:

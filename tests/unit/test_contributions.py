@@ -309,7 +309,7 @@ def ppu_cases(draw: st.DrawFn) -> tuple[dt.date, list[str], list[int], list[int]
     return on, programs, wages, classes
 
 
-@settings(deadline=None, max_examples=150)
+@settings(max_examples=150)
 @given(ppu_cases())
 def test_the_frame_gives_the_same_rupiah_as_one_by_one_for_ppu(
     case: tuple[dt.date, list[str], list[int], list[int]],
@@ -323,7 +323,7 @@ def test_the_frame_gives_the_same_rupiah_as_one_by_one_for_ppu(
         assert {k: row[k] for k in FRAME_COLUMNS if k != "wage_base"} == expected_row(result, "ppu")
 
 
-@settings(deadline=None, max_examples=80)
+@settings(max_examples=80)
 @given(
     st.sampled_from(DAYS),
     st.lists(st.sampled_from(["JKK", "JKM", "JHT"]), min_size=1, unique=True),
@@ -338,6 +338,68 @@ def test_the_frame_gives_the_same_rupiah_as_one_by_one_for_bpu(
         result = bpu(income, programs, on=on)
         assert row["wage_base"] == BOOK.bpu_base(income, on)
         assert {k: row[k] for k in FRAME_COLUMNS if k != "wage_base"} == expected_row(result, "bpu")
+
+
+def frame_rows(out: pl.DataFrame) -> list[dict[str, object]]:
+    return [{k: row[k] for k in FRAME_COLUMNS} for row in out.iter_rows(named=True)]
+
+
+def test_the_frame_gives_the_rupiah_worked_out_by_hand_for_ppu() -> None:
+    # 1 March 2024: JP cap 10,042,300 (jp_cap.toml), JKP under PP 37/2021 (0.22 + 0.14 + 0.10 of at most 5 juta).
+    frame = pl.DataFrame({"wage": [10_500_000, 2_000_050, 1_500_000], "risk_class": [1, 5, 3]})
+    out = contribution_frame(BOOK, frame, programs=ALL, segment="ppu", on=D(2024, 3, 1))
+    assert frame_rows(out) == [
+        # 10,500,000 class 1: JKK 0.24% = 25,200; JKM 0.30% = 31,500; JHT 3.7% = 388,500 and 2% = 210,000;
+        # JP on the cap: 2% x 10,042,300 = 200,846 and 1% = 100,423; JKP on 5,000,000: 0.22% = 11,000,
+        # 0.14% = 7,000, 0.10% = 5,000. Employer 25,200 + 31,500 + 388,500 + 200,846 = 646,046;
+        # worker 210,000 + 100,423 = 310,423; total 956,469.
+        {
+            "wage_base": 10_500_000, "jkk": 25_200, "jkm": 31_500, "jht_employer": 388_500, "jht_worker": 210_000,
+            "jp_base": 10_042_300, "jp_employer": 200_846, "jp_worker": 100_423, "jkp_base": 5_000_000,
+            "jkp_government": 11_000, "jkp_from_jkk": 7_000, "jkp_from_jkm": 5_000,
+            "employer": 646_046, "worker": 310_423, "total": 956_469, "under_minimum_reported": False,
+        },
+        # 2,000,050 class 5, each share half up: JKK 1.74% = 34,800.87 -> 34,801; JKM 0.30% = 6,000.15 -> 6,000;
+        # JHT 3.7% = 74,001.85 -> 74,002 and 2% = 40,001; JP 2% = 40,001 and 1% = 20,000.50 -> 20,001;
+        # JKP 0.22% = 4,400.11 -> 4,400, 0.14% = 2,800.07 -> 2,800, 0.10% = 2,000.05 -> 2,000.
+        # Employer 34,801 + 6,000 + 74,002 + 40,001 = 154,804; worker 40,001 + 20,001 = 60,002; total 214,806.
+        {
+            "wage_base": 2_000_050, "jkk": 34_801, "jkm": 6_000, "jht_employer": 74_002, "jht_worker": 40_001,
+            "jp_base": 2_000_050, "jp_employer": 40_001, "jp_worker": 20_001, "jkp_base": 2_000_050,
+            "jkp_government": 4_400, "jkp_from_jkk": 2_800, "jkp_from_jkm": 2_000,
+            "employer": 154_804, "worker": 60_002, "total": 214_806, "under_minimum_reported": False,
+        },
+        # 1,500,000 class 3 (under the Rp1,968,169 minimum reported wage: warned): JKK 0.89% = 13,350;
+        # JKM 4,500; JHT 55,500 and 30,000; JP 30,000 and 15,000; JKP 3,300, 2,100, 1,500.
+        # Employer 13,350 + 4,500 + 55,500 + 30,000 = 103,350; worker 45,000; total 148,350.
+        {
+            "wage_base": 1_500_000, "jkk": 13_350, "jkm": 4_500, "jht_employer": 55_500, "jht_worker": 30_000,
+            "jp_base": 1_500_000, "jp_employer": 30_000, "jp_worker": 15_000, "jkp_base": 1_500_000,
+            "jkp_government": 3_300, "jkp_from_jkk": 2_100, "jkp_from_jkm": 1_500,
+            "employer": 103_350, "worker": 45_000, "total": 148_350, "under_minimum_reported": True,
+        },
+    ]  # fmt: skip
+
+
+def test_the_frame_gives_the_rupiah_worked_out_by_hand_for_bpu() -> None:
+    # BPU (reference §2.3): JKK 1% and JHT 2% of the income after the brackets, JKM Rp6,800; all the
+    # participant's own (worker) share.
+    frame = pl.DataFrame({"wage": [500_000, 3_000_050, 35_000_000]})
+    out = contribution_frame(BOOK, frame, programs=["JKK", "JKM", "JHT"], segment="bpu", on=ON)
+    no_ppu = {"jht_employer": 0, "jp_base": 0, "jp_employer": 0, "jp_worker": 0, "jkp_base": 0}
+    no_jkp = {"jkp_government": 0, "jkp_from_jkk": 0, "jkp_from_jkm": 0, "employer": 0}
+    assert frame_rows(out) == [
+        # under Rp1,000,000: the lowest income is the base: 10,000 + 6,800 + 20,000 = 36,800
+        {"wage_base": 1_000_000, "jkk": 10_000, "jkm": 6_800, "jht_worker": 20_000, **no_ppu, **no_jkp,
+         "worker": 36_800, "total": 36_800, "under_minimum_reported": False},
+        # between the brackets [U]: the income itself; 1% = 30,000.50 -> 30,001; 2% = 60,001;
+        # 30,001 + 6,800 + 60,001 = 96,802
+        {"wage_base": 3_000_050, "jkk": 30_001, "jkm": 6_800, "jht_worker": 60_001, **no_ppu, **no_jkp,
+         "worker": 96_802, "total": 96_802, "under_minimum_reported": False},
+        # over Rp20,700,000: the highest income is the base: 207,000 + 6,800 + 414,000 = 627,800
+        {"wage_base": 20_700_000, "jkk": 207_000, "jkm": 6_800, "jht_worker": 414_000, **no_ppu, **no_jkp,
+         "worker": 627_800, "total": 627_800, "under_minimum_reported": False},
+    ]  # fmt: skip
 
 
 def test_the_frame_keeps_its_own_columns_and_adds_the_contribution_columns() -> None:

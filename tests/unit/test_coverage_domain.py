@@ -66,7 +66,7 @@ def closed(start: dt.date, length: int | None) -> tuple[dt.date, dt.date | None]
     return start, None if length is None else start + dt.timedelta(days=length)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(
     st.lists(st.tuples(st.integers(1, 3), span), max_size=25),
     st.lists(

@@ -63,7 +63,7 @@ def test_share_equals_the_decimal_reference(base: int, rate: Decimal) -> None:
     assert share(base, rate) == reference_share(base, rate)
 
 
-@settings(deadline=None, max_examples=60)
+@settings(max_examples=60)
 @given(st.lists(BASES, min_size=1, max_size=50), RATES)
 def test_share_expr_equals_share_for_every_base(bases: list[int], rate: Decimal) -> None:
     frame = pl.DataFrame({"base": bases}, schema={"base": pl.Int64})

@@ -51,17 +51,28 @@ KEYS = {
     "billing.bpu_due_day",
     "billing.late_fee",
     "billing.late_fee.pemda",
+    "benefit.jkm",
+    "benefit.scholarship",
+    *(f"benefit.scholarship.{level}" for level in ("tk", "sd", "smp", "sma", "pt")),
+    "benefit.jkk.death",
+    "benefit.jkk.periodic",
+    "benefit.jkk.funeral",
+    "benefit.jkk.disability_total",
+    "benefit.jkk.stmb",
 }
 
 
 def test_the_data_holds_exactly_the_keys_the_module_docstring_lists() -> None:
     assert set(BOOK.keys) == KEYS
     doc = rates_module.__doc__ or ""
-    for key in KEYS - {"jkk.2", "jkk.3", "jkk.4"}:  # "jkk.1 .. jkk.5" is one line
+    # "jkk.1 .. jkk.5" is one line, and so are the scholarship's school levels
+    levels = {f"benefit.scholarship.{level}" for level in ("sd", "smp", "sma")}
+    for key in KEYS - {"jkk.2", "jkk.3", "jkk.4"} - levels:
         assert re.search(rf"(?<![\w.]){re.escape(key)}(?![\w.])", doc), key
 
 
 def test_every_period_cites_a_regulation_and_a_known_confidence_mark() -> None:
+    assert len(BOOK.keys) == len(KEYS)  # the loop below runs over every key
     for key in BOOK.keys:
         for period in BOOK.periods(key):
             assert period.regulation.strip(), key
@@ -120,10 +131,12 @@ def test_the_jp_cap_changes_each_first_of_march(day: dt.date, cap: int, confiden
 
 
 def test_reconstructed_jp_caps_say_so() -> None:
-    for period in BOOK.periods("jp.cap"):
-        if period.confidence == "D/U":
-            assert "direkonstruksi" in period.regulation
-            assert "Reconstructed" in period.note
+    reconstructed = [p for p in BOOK.periods("jp.cap") if p.confidence == "D/U"]
+    # reference §2.2: the caps from 1 March 2016, 2017, 2018 and 2020 are reconstructed; the loop must run
+    assert [p.valid_from for p in reconstructed] == [D(2016, 3, 1), D(2017, 3, 1), D(2018, 3, 1), D(2020, 3, 1)]
+    for period in reconstructed:
+        assert "direkonstruksi" in period.regulation
+        assert "Reconstructed" in period.note
 
 
 @pytest.mark.parametrize(

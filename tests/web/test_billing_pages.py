@@ -60,6 +60,10 @@ def test_an_admin_issues_the_june_invoice_through_the_page_and_sees_it(personas:
     page = body(admin.get(response["Location"]))
     assert invoice.number in page
     assert money(invoice.total) in page
+    # By hand: three workers at Rp2,500,000 (JKK class 1 + JKM): 0.24% = 6,000 and 0.30% = 7,500, so
+    # 13,500 each and 3 x 13,500 = 40,500.
+    assert (invoice.workers, invoice.employer_amount, invoice.worker_amount, invoice.total) == (3, 40_500, 0, 40_500)
+    assert "Rp40.500" in page
     assert all(mask_nik(nik) in page and nik not in page for nik in ALL_NIKS)
     assert invoice.number in body(admin.get(reverse("invoices")))
 
@@ -259,6 +263,9 @@ def test_the_budget_page_shows_the_budget_services_total(world: World, personas:
     expected = project_budget("13.11", 2027, Decimal(5))
     assert expected.total > 0
     assert figure(body(response), "total") == expected.total
+    # By hand: three PPU workers at Rp2,500,000 raised 5% = 2,625,000; JKK class 1 0.24% = 6,300 and JKM
+    # 0.30% = 7,875, so 14,175 a worker a month; 14,175 x 3 workers x 12 months = 510,300.
+    assert figure(body(response), "total") == 510_300
     download = personas["admin"].get(reverse("budget_xlsx"), query)
     assert download.status_code == 200
     assert workbook_values(download.content)
