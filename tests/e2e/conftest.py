@@ -13,8 +13,10 @@ import subprocess
 import sys
 import time
 import urllib.request
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
@@ -40,10 +42,58 @@ PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 860}
 
 
+PORT_ATTEMPTS = 5
+IN_USE = "already in use"  # Django's runserver: "Error: That port is already in use." (then exit 1)
+
+
 def _free_port() -> int:
+    """A port that was free a moment ago. Between closing this socket and `lindung serve` binding it, another
+    process may take it: `_serve` sees that and tries another port."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def _serve(cwd: Path, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str, IO[str]]:
+    """Start `lindung serve` on a free port and wait until it answers; (process, base URL, open log).
+
+    The port is free when chosen but not held (runserver cannot take a bound socket), so two things can go
+    wrong, and both are checked rather than hoped away: the server finds the port taken (it says so and
+    exits: another port is tried, up to PORT_ATTEMPTS times), or another process answers on it (each probe
+    carries a token the server must log, so only our server's answer counts)."""
+    tried = []
+    for attempt in range(1, PORT_ATTEMPTS + 1):
+        port = _free_port()
+        tried.append(port)
+        path = cwd / ("serve.log" if attempt == 1 else f"serve-{attempt}.log")
+        log = path.open("w")
+        server = subprocess.Popen(
+            [sys.executable, "-m", "lindung", "serve", "--port", str(port)], cwd=cwd, env=env, stdout=log, stderr=log
+        )
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            if server.poll() is not None:
+                log.close()
+                if IN_USE in path.read_text():
+                    break  # the port was taken after we chose it: try another
+                raise AssertionError(path.read_text())
+            token = uuid.uuid4().hex
+            try:
+                urllib.request.urlopen(f"{base}/masuk/?probe={token}", timeout=2)
+            except OSError:
+                pass
+            else:
+                time.sleep(0.1)  # the server logs a request after answering it
+                if token in path.read_text():
+                    return server, base, log
+            if time.monotonic() > deadline:
+                server.terminate()
+                server.wait(timeout=20)
+                log.close()
+                raise AssertionError(path.read_text())
+            time.sleep(0.3)
+    raise AssertionError(f"no free port for lindung serve after {PORT_ATTEMPTS} tries: {tried}")
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +109,6 @@ def site(tmp_path_factory: pytest.TempPathFactory, database_url: str) -> Iterato
     ]:
         done = lindung(*args, cwd=cwd)
         assert done.returncode == 0, done.stderr
-    port = _free_port()
     env = dict(
         os.environ,
         LINDUNG_ALLOW_DEV_KEY="1",
@@ -67,21 +116,8 @@ def site(tmp_path_factory: pytest.TempPathFactory, database_url: str) -> Iterato
         LINDUNG_HTTPS="0",  # plain HTTP on loopback: cookies may not be Secure-only here
         LINDUNG_DATA_DIR=str(cwd / "data"),
     )
-    log = (cwd / "serve.log").open("w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "lindung", "serve", "--port", str(port)], cwd=cwd, env=env, stdout=log, stderr=log
-    )
-    base = f"http://127.0.0.1:{port}"
+    server, base, log = _serve(cwd, env)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/masuk/", timeout=2)
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError((cwd / "serve.log").read_text()) from None
-                time.sleep(0.3)
         yield base
     finally:
         server.terminate()
