@@ -8,11 +8,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import openpyxl
 import pytest
 
 from tests.integration.factories import write_csv
 from tests.integration.test_cli import database_url, lindung, workdir
+from tests.workbooks import read_book
 
 __all__ = ["database_url", "workdir"]  # fixtures shared with test_cli.py
 
@@ -116,7 +116,7 @@ def test_from_agreement_to_payment_through_the_command_line(workdir: Path, tmp_p
 
     out = tmp_path / "tagihan.xlsx"
     assert lindung("invoice", "export", invoice["number"], "--out", str(out), cwd=workdir).returncode == 0
-    assert "Rincian" in openpyxl.load_workbook(out, read_only=True).sheetnames
+    assert "Rincian" in read_book(out, read_only=True).sheetnames
 
     pay = ["payment", "add", "--invoice", invoice["number"], "--amount", "20000", "--date", "2024-06-14"]
     assert lindung(*pay, "--billing-code", "210300010000", cwd=workdir).returncode == 0

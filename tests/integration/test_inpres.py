@@ -9,7 +9,6 @@ import tomllib
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
-import openpyxl
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -22,6 +21,7 @@ from lindung.registry.models import Change, ChangeSet
 from lindung.registry.services import add_employer
 from tests.integration.test_cli import database_url, lindung, workdir
 from tests.integration.test_targets import SITI_MAY, enrolled_pemda
+from tests.workbooks import read_book
 
 __all__ = ["database_url", "workdir"]  # fixtures shared with test_cli.py
 
@@ -222,7 +222,7 @@ def test_inpres_commands_record_and_rank(workdir: Path, tmp_path: Path) -> None:
     assert "13.11" not in follow_up and "13.01" not in follow_up and "13" in follow_up
     assert len(follow_up) == len(ranking) - 2
 
-    book = openpyxl.load_workbook(out, read_only=True)
+    book = read_book(out, read_only=True)
     assert book.sheetnames == ["Belum ada tindakan", "Peringkat Inpres", "Bobot"]
     first_row = next(book["Peringkat Inpres"].iter_rows(min_row=5, max_row=5, values_only=True))
     assert first_row[:5] == (1, 1, "13.11", "Pemerintah Kabupaten Solok Selatan", ranking[0]["score"])

@@ -7,7 +7,6 @@ import json
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
-import openpyxl
 import pytest
 
 from lindung.coverage.models import RegionalFigure
@@ -17,6 +16,7 @@ from lindung.registry.models import Change, ChangeSet
 from tests.integration.factories import write_csv, write_xlsx
 from tests.integration.test_cli import database_url, lindung, workdir
 from tests.integration.test_targets import enrolled_pemda
+from tests.workbooks import read_book
 
 __all__ = ["database_url", "workdir"]  # fixtures shared with test_cli.py
 
@@ -211,7 +211,7 @@ def test_regional_commands_import_and_show(workdir: Path, tmp_path: Path) -> Non
         PARTICIPANTS,
         float(expected_percent(PARTICIPANTS, WORKFORCE)),
     )
-    sheet = openpyxl.load_workbook(out, read_only=True)["Cakupan wilayah 33.04"]
+    sheet = read_book(out, read_only=True)["Cakupan wilayah 33.04"]
     [row] = list(sheet.iter_rows(min_row=5, values_only=True))
     assert (row[0], row[2], row[3], row[4], row[5]) == ("33.04", "2022-10", WORKFORCE, PARTICIPANTS, 10.2)
     text = lindung("regional", "show", "--region", "33.04", cwd=workdir)

@@ -10,7 +10,6 @@ import datetime as dt
 import json
 from pathlib import Path
 
-import openpyxl
 import pytest
 
 from lindung.billing.services import issue_invoice, record_payment
@@ -23,6 +22,7 @@ from lindung.registry.models import Change, ChangeSet
 from lindung.registry.services import add_employer
 from tests.integration.factories import solok_selatan, write_csv, write_xlsx
 from tests.integration.test_cli import database_url, lindung, workdir
+from tests.workbooks import read_book
 
 __all__ = ["database_url", "workdir"]  # fixtures shared with test_cli.py
 
@@ -227,7 +227,7 @@ def test_target_commands_set_import_and_show(workdir: Path, tmp_path: Path) -> N
         ("wilayah", "16", 20000, 0),
         ("pemda", "16.08", 4000, 0),
     ]
-    sheet = openpyxl.load_workbook(out, read_only=True)["Target 2024"]
+    sheet = read_book(out, read_only=True)["Target 2024"]
     values = [row for row in sheet.iter_rows(min_row=5, values_only=True)]
     assert [(r[1], r[5]) for r in values] == [("16", 20000), ("16.08", 4000)]
     text = lindung("target", "show", "--year", "2024", "--region", "16", cwd=workdir)
