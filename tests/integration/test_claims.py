@@ -247,3 +247,29 @@ def test_leaving_a_worker_out_costs_the_pemda_the_jkk_death_benefit(solok: Emplo
     assert [(r.code, r.workers, r.liability) for r in by_pemda] == [("13.11", 1, 118_000_000)]
     # Before he joined (March 2024) nobody is on the roster, so nobody is left out.
     assert exposure(dt.date(2024, 2, 1), [solok.pk]) == []
+
+
+@pytest.mark.django_db
+def test_the_liability_reaches_the_printed_report_its_sheet_and_the_inpres_ranking(
+    solok: Employer, tmp_path: Path
+) -> None:
+    from pypdf import PdfReader
+
+    from lindung.coverage.exposure import exposure_table, left_out
+    from lindung.coverage.pdf import write_coverage_pdf
+    from lindung.coverage.services import coverage_tree
+
+    on = dt.date(2024, 6, 10)
+    node = coverage_tree(on, employer="13.11")
+    unprotected = left_out(on, [solok.pk], node.code, node.name, by_unit=True)
+    assert unprotected.whole is not None
+    assert (unprotected.whole.workers, unprotected.whole.liability) == (1, 118_000_000)
+    write_coverage_pdf(tmp_path / "r.pdf", node, on, None, unprotected)
+    with (tmp_path / "r.pdf").open("rb") as handle:
+        text = " ".join(page.extract_text() for page in PdfReader(handle).pages)
+    assert "Rp118.000.000" in " ".join(text.split()) and "PP 44/2015" in text
+    table = exposure_table(unprotected, on)
+    assert table is not None and [list(r) for r in table.rows] == [["NGR-PT", table.rows[0][1], 1, 118_000_000, 10_800]]
+    # Before the benefit data begins (JKM amounts from 2019-12-02) the report says so instead of a number.
+    early = left_out(dt.date(2019, 1, 1), [solok.pk], "13.11", "Solok Selatan", by_unit=True)
+    assert early.whole is None and early.missing and exposure_table(early, dt.date(2019, 1, 1)) is None

@@ -223,7 +223,8 @@ def test_inpres_commands_record_and_rank(workdir: Path, tmp_path: Path) -> None:
     assert len(follow_up) == len(ranking) - 2
 
     book = read_book(out, read_only=True)
-    assert book.sheetnames == ["Belum ada tindakan", "Peringkat Inpres", "Bobot"]
+    assert book.sheetnames == ["Belum ada tindakan", "Peringkat Inpres", "Bobot", "Tanpa perlindungan"]
+    assert ranking[0]["unprotected"] == {"workers": 0, "liability": 0, "monthly_cost": 0}  # nobody on a roster
     first_row = next(book["Peringkat Inpres"].iter_rows(min_row=5, max_row=5, values_only=True))
     assert first_row[:5] == (1, 1, "13.11", "Pemerintah Kabupaten Solok Selatan", ranking[0]["score"])
     assert first_row[6:8] == ("perda", "Perda 3/2022")
@@ -238,3 +239,21 @@ def test_inpres_commands_record_and_rank(workdir: Path, tmp_path: Path) -> None:
     broken.write_text(WEIGHTS_FILE.read_text(encoding="utf-8").replace("integrasi = 20", "integrasi = 25"))
     refused = lindung("inpres", "--weights", str(broken), cwd=workdir)
     assert refused.returncode == 1 and "berjumlah 100" in refused.stderr
+
+
+@pytest.mark.django_db
+def test_the_ranking_carries_what_leaving_workers_out_costs_each_pemda(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from django.core.management import call_command
+
+    enrolled_pemda(tmp_path)  # Budi (Satpol PP, Rp3.000.000) is on the roster from 20 May 2024, not enrolled
+    call_command("inpres", "--region", "13", "--on", "2024-05-31", "--format", "json")
+    data = json.loads(capsys.readouterr().out)
+    # 48 x 3.000.000 + JKK periodic 12.000.000 + funeral 10.000.000; JKK 0,24% (7.200) + JKM 0,30% (9.000) a month
+    budi = {"workers": 1, "liability": 166_000_000, "monthly_cost": 16_200}
+    assert next(r for r in data["ranking"] if r["code"] == "13.11")["unprotected"] == budi
+    assert {k: data["unprotected"][k] for k in budi} == budi
+    call_command("inpres", "--region", "13", "--on", "2024-05-31")
+    text = capsys.readouterr().out
+    assert "Tanpa perlindungan: 1 pekerja" in text and "Rp166.000.000" in text

@@ -258,3 +258,16 @@ def test_the_national_compliance_list_is_paged(world: World) -> None:
     last = client.get("/inpres/?page=11").content.decode()
     assert last.count('<tr><td class="n">') == 46
     assert "13.11 Pemerintah" in last  # the only Pemda that acted comes after the 545 idle ones
+
+
+def test_the_dashboard_shows_what_leaving_workers_out_costs_the_pemda(personas: dict[str, Client]) -> None:
+    # Kabupaten Solok's one worker (Dinas Pendidikan, Rp2.500.000) has no membership: if he dies at work the Pemda
+    # pays 48 x 2.500.000 + 12.000.000 + 10.000.000 itself; JKK 0,24% (6.000) + JKM 0,30% (7.500) would cover him.
+    text = " ".join(personas["other_admin"].get("/").content.decode().split())
+    assert "1 pekerja di daftar tanpa perlindungan" in text
+    assert "untuk mereka semua Rp142.000.000" in text and "Rp13.500 sebulan" in text
+    assert '<td class="kode">DISDIK</td><td>Dinas Pendidikan</td>' in text  # per unit inside one Pemda
+    assert "Semua pekerja di daftar terlindungi" in personas["admin"].get("/").content.decode()
+    monitor = " ".join(personas["monitor"].get("/").content.decode().split())
+    assert '<td class="kode">13.02</td><td>Pemerintah Kabupaten Solok</td>' in monitor  # per Pemda above one
+    assert "Rp142.000.000" in monitor

@@ -16,6 +16,9 @@ from typing import Any
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Sum, Value
 from django.db.models.functions import Greatest
 
+from lindung.billing.services import money
+from lindung.coverage.tables import Column, Table
+from lindung.domain.errors import ValidationFailed
 from lindung.domain.money import percent_fraction
 from lindung.domain.rates import RateBook, load_rate_book
 from lindung.enrolment.models import Membership
@@ -95,4 +98,65 @@ def exposure(
 def total(rows: list[Exposure], code: str, name: str) -> Exposure:
     return Exposure(
         code, name, sum(r.workers for r in rows), sum(r.liability for r in rows), sum(r.monthly_cost for r in rows)
+    )
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """The answer to "what does leaving them out cost": the whole and its parts, or why it cannot be said."""
+
+    whole: Exposure | None
+    parts: list[Exposure]
+    missing: str = ""  # no benefit amounts in the rate data for that day
+
+    def as_dict(self) -> dict[str, Any] | None:
+        if self.whole is None:
+            return None
+        return self.whole.as_dict() | {"parts": [e.as_dict() for e in self.parts]}
+
+
+def left_out(
+    on: dt.date, employer_ids: list[int] | None, code: str, name: str, *, unit: str | None = None, by_unit: bool
+) -> LeftOut:
+    """exposure() and its total for a node, with the rate book's refusal (a day before the benefit data) kept as a
+    sentence instead of an error: coverage reports still print when the liability cannot be computed."""
+    try:
+        parts = exposure(on, employer_ids, unit=unit, by="unit" if by_unit else "employer")
+    except ValidationFailed as exc:
+        return LeftOut(None, [], str(exc))
+    return LeftOut(total(parts, code, name), parts)
+
+
+def sentence(whole: Exposure) -> str:
+    """The liability in one Bahasa Indonesia sentence, as the command, the dashboard and the PDF report say it."""
+    return (
+        f"Tanpa perlindungan: {_n(whole.workers)} pekerja. Bila seorang meninggal karena kecelakaan kerja, Pemda "
+        f"membayar sendiri (PP 44/2015) rata-rata {money(whole.per_worker)}; untuk mereka semua "
+        f"{money(whole.liability)}. Melindungi mereka (JKK kelas 1 dan JKM): {money(whole.monthly_cost)} sebulan."
+    )
+
+
+def _n(value: int) -> str:
+    return f"{value:,}".replace(",", ".")
+
+
+def exposure_table(unprotected: LeftOut, on: dt.date) -> Table | None:
+    """The liability per Pemda (or per unit) as a report table, largest first; None when it cannot be said."""
+    if unprotected.whole is None:
+        return None
+    return Table(
+        "Tanpa perlindungan",
+        [
+            Column("Kode", "text", 14),
+            Column("Nama", "text", 40),
+            Column("Pekerja", "int", 10),
+            Column("Tanggungan Pemda (PP 44/2015)", "money", 22),
+            Column("Iuran JKK+JKM sebulan", "money", 18),
+        ],
+        [[e.code, e.name, e.workers, e.liability, e.monthly_cost] for e in unprotected.parts],
+        note=(
+            f"Pekerja di daftar tanpa kepesertaan sah per {on.isoformat()}. Tanggungan: manfaat kematian JKK yang "
+            "dibayar Pemda sendiri bila salah seorang meninggal karena kecelakaan kerja (48 x upah, paling sedikit "
+            "santunan JKM, ditambah santunan berkala dan biaya pemakaman)."
+        ),
     )

@@ -20,6 +20,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from lindung.billing.exports import MONTH_NAMES, period_label
+from lindung.coverage.exposure import LeftOut, exposure_table, sentence
 from lindung.coverage.reports import GROUP_COLUMNS, coverage_tables
 from lindung.coverage.services import Node, TrendPoint
 from lindung.coverage.tables import Cell, Column, Table
@@ -466,9 +467,15 @@ def trend_chart(trend: Sequence[TrendPoint]) -> Chart:
     )
 
 
-def write_coverage_pdf(path: Path, node: Node, on: dt.date, trend: Sequence[TrendPoint] | None = None) -> Path:
+def write_coverage_pdf(
+    path: Path,
+    node: Node,
+    on: dt.date,
+    trend: Sequence[TrendPoint] | None = None,
+    unprotected: LeftOut | None = None,
+) -> Path:
     """The printable coverage report of a node for a Sekda or a governor: figures, children, programs, the Pemda and
-    units to follow up, and the monthly trend."""
+    units to follow up, what leaving workers out costs the Pemda (PP 44/2015), and the monthly trend."""
     by_title = {t.title: t for t in coverage_tables(node, on, trend)}
     summary_table = by_title["Ringkasan"]
     if not node.counts.groups.get("desa", (0, 0))[0]:  # no nagari/desa: every unit is an OPD, say it once
@@ -491,11 +498,16 @@ def write_coverage_pdf(path: Path, node: Node, on: dt.date, trend: Sequence[Tren
                 "daftar lengkapnya ada di berkas .xlsx. " + note
             )
         tables.append(dataclasses.replace(table, title=heading, rows=table.rows[:LIST_LIMIT], note=note))
+    paragraphs = summary(node, on, trend)
+    liability = exposure_table(unprotected, on) if unprotected is not None else None
+    if unprotected is not None and unprotected.whole is not None and unprotected.whole.workers and liability:
+        paragraphs.append(sentence(unprotected.whole))
+        tables.append(dataclasses.replace(liability, rows=liability.rows[:LIST_LIMIT]))
     return write_pdf(
         path,
         title=TITLE,
         subtitle=f"{place_name(node)[:1].upper()}{place_name(node)[1:]}, per {day_text(on)}",
-        paragraphs=summary(node, on, trend),
+        paragraphs=paragraphs,
         tables=tables,
         chart=trend_chart(trend) if trend else None,
         totals=("Ringkasan", "Per program"),

@@ -157,6 +157,8 @@ def coverage_tables(node: Node, on: dt.date, trend: Sequence[TrendPoint] | None 
     return tables
 
 
-def write_coverage_xlsx(path: Path, node: Node, on: dt.date, trend: Sequence[TrendPoint] | None = None) -> Path:
-    """Every coverage table of the node on its own sheet."""
-    return write_xlsx(path, coverage_tables(node, on, trend))
+def write_coverage_xlsx(
+    path: Path, node: Node, on: dt.date, trend: Sequence[TrendPoint] | None = None, extra: Sequence[Table] = ()
+) -> Path:
+    """Every coverage table of the node on its own sheet, then the extra ones (the liability of the left-out)."""
+    return write_xlsx(path, [*coverage_tables(node, on, trend), *extra])

@@ -25,6 +25,7 @@ from lindung.accounts.scope import Scope
 from lindung.billing.exports import period_label
 from lindung.billing.services import money
 from lindung.coverage import aggregates
+from lindung.coverage.exposure import LeftOut, exposure_table, left_out
 from lindung.coverage.pdf import day_text, number_text, percent_text, write_coverage_pdf
 from lindung.coverage.reports import write_coverage_xlsx
 from lindung.coverage.services import Node, TrendPoint, overdue, trend
@@ -167,6 +168,35 @@ def _arrears(on: dt.date, ids: list[int] | None) -> list[dict[str, Any]]:
     ]
 
 
+def _left_out(place: Place, node: Node, on: dt.date) -> LeftOut:
+    """What leaving the unprotected out costs the Pemda: per unit inside one Pemda, else per Pemda."""
+    return left_out(on, place.employer_ids(), node.code, node.name, unit=place.unit, by_unit=place.employer is not None)
+
+
+def _unprotected(unprotected: LeftOut) -> dict[str, Any] | None:
+    whole = unprotected.whole
+    if whole is None:
+        return {"missing": unprotected.missing}
+    return {
+        "workers": number_text(whole.workers),
+        "per_worker": money(whole.per_worker),
+        "liability": money(whole.liability),
+        "monthly_cost": money(whole.monthly_cost),
+        "count": whole.workers,
+        "parts": [
+            {
+                "code": e.code,
+                "name": e.name,
+                "workers": number_text(e.workers),
+                "liability": money(e.liability),
+                "monthly_cost": money(e.monthly_cost),
+            }
+            for e in unprotected.parts[:LIST_LIMIT]
+        ],
+        "more": max(len(unprotected.parts) - LIST_LIMIT, 0),
+    }
+
+
 def _figures(node: Node) -> list[tuple[str, str]]:
     c = node.counts
     shown = [
@@ -220,6 +250,7 @@ def home(request: HttpRequest, scope: Scope) -> HttpResponse:
         "trend": _trend_view(points, node),
         "map": _map(node, reach, on, keep),
         "arrears": _arrears(on, place.employer_ids()) if scope.can("billing.view") and place.unit is None else None,
+        "unprotected": _unprotected(cached("left-out", place, on, lambda: _left_out(place, node, on))),
         "targets": (target_rows(scoped_targets(reach, on.year, on, place)) if scope.can("targets.view") else None),
         "legend": _legend(),
         "xlsx": f"{reverse('coverage_xlsx')}?{query}",
@@ -249,10 +280,12 @@ def _report(request: HttpRequest, scope: Scope, suffix: str) -> HttpResponse:
     points = _trend(place, scope, on)
     with tempfile.TemporaryDirectory(prefix="lindung-cakupan-") as folder:
         target = Path(folder) / f"cakupan.{suffix}"
+        unprotected = cached("left-out", place, on, lambda: _left_out(place, node, on))
         if suffix == "xlsx":
-            write_coverage_xlsx(target, node, on, points)
+            liability = exposure_table(unprotected, on)
+            write_coverage_xlsx(target, node, on, points, [liability] if liability else [])
         else:
-            write_coverage_pdf(target, node, on, points)
+            write_coverage_pdf(target, node, on, points, unprotected)
         content = target.read_bytes()
     kinds = {
         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

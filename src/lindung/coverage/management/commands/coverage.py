@@ -10,14 +10,12 @@ from django.utils import timezone
 from lindung.billing.services import money
 from lindung.cli import LindungCommand, add_format, print_json
 from lindung.coverage import aggregates
-from lindung.coverage.exposure import Exposure, exposure
-from lindung.coverage.exposure import total as exposure_total
+from lindung.coverage.exposure import LeftOut, exposure_table, left_out, sentence
 from lindung.coverage.pdf import write_coverage_pdf
 from lindung.coverage.reports import coverage_tables
 from lindung.coverage.services import Node, Overdue, TrendPoint, coverage_tree, overdue, scope_employer_ids, trend
 from lindung.coverage.tables import Column, Table, write_xlsx
 from lindung.domain.billing import AGEING_BUCKETS
-from lindung.domain.errors import ValidationFailed
 from lindung.registry.models import Employer
 
 
@@ -85,18 +83,16 @@ class Command(LindungCommand):
         points = trend(on, options["trend"], ids) if options["trend"] > 0 and whole else []
         debts = overdue(on, ids) if whole else []
         one_pemda = bool(options["employer"]) or ("." in (options["region"] or ""))
-        try:
-            left_out = exposure(on, ids, unit=options["unit"], by="unit" if one_pemda else "employer")
-            left_total: Exposure | None = exposure_total(left_out, node.code, node.name)
-        except ValidationFailed as exc:  # no benefit amounts in the data for that day
-            left_out, left_total, no_amounts = [], None, str(exc)
+        unprotected = left_out(on, ids, node.code, node.name, unit=options["unit"], by_unit=one_pemda)
         if options["xlsx"] or options["pdf"]:
             report_trend = points or (trend(on, 12, ids) if whole else None)
             if options["xlsx"]:
-                write_xlsx(options["xlsx"], [*coverage_tables(node, on, report_trend), _arrears_table(debts, on)])
+                liability = exposure_table(unprotected, on)
+                tables = [*coverage_tables(node, on, report_trend), _arrears_table(debts, on)]
+                write_xlsx(options["xlsx"], [*tables, *([liability] if liability else [])])
                 self.stderr.write(f"Tabel cakupan disimpan ke {options['xlsx']}")
             if options["pdf"]:
-                write_coverage_pdf(options["pdf"], node, on, report_trend)
+                write_coverage_pdf(options["pdf"], node, on, report_trend, unprotected)
                 self.stderr.write(f"Laporan cetak disimpan ke {options['pdf']}")
         if options["format"] == "json":
             print_json(
@@ -124,18 +120,13 @@ class Command(LindungCommand):
                         }
                         for d in debts
                     ],
-                    "unprotected": None
-                    if left_total is None
-                    else left_total.as_dict() | {"parts": [e.as_dict() for e in left_out]},
+                    "unprotected": unprotected.as_dict(),
                 }
             )
         else:
             self._print(node, on)
             self._print_more(points, debts)
-            if left_total is None:
-                self.stdout.write(f"Tanggungan Pemda atas pekerja tanpa perlindungan tidak dihitung: {no_amounts}")
-            else:
-                self._print_exposure(left_total, left_out)
+            self._print_exposure(unprotected)
 
     def _scope(self, options: dict[str, Any]) -> list[int] | None:
         if options["branch"]:
@@ -159,14 +150,14 @@ class Command(LindungCommand):
                 ages = ", ".join(f"{label} {money(amount)}" for label, amount in d.buckets.items() if amount)
                 self.stdout.write(f"  {d.code:<8} {d.name}: {money(d.balance)} ({ages})")
 
-    def _print_exposure(self, whole: Exposure, parts: list[Exposure]) -> None:
+    def _print_exposure(self, unprotected: LeftOut) -> None:
+        whole, parts = unprotected.whole, unprotected.parts
+        if whole is None:
+            self.stdout.write(f"Tanggungan Pemda atas pekerja tanpa perlindungan tidak dihitung: {unprotected.missing}")
+            return
         if not whole.workers:
             return
-        self.stdout.write(
-            f"Tanpa perlindungan: {_n(whole.workers)} pekerja. Bila seorang meninggal karena kecelakaan kerja, Pemda "
-            f"membayar sendiri (PP 44/2015) rata-rata {money(whole.per_worker)}; untuk mereka semua "
-            f"{money(whole.liability)}. Melindungi mereka (JKK kelas 1 dan JKM): {money(whole.monthly_cost)} sebulan."
-        )
+        self.stdout.write(sentence(whole))
         for e in parts[:10]:
             self.stdout.write(
                 f"  {e.code:<12} {e.name[:40]:<40} {_n(e.workers):>7} pekerja  tanggungan {money(e.liability):>18}  "

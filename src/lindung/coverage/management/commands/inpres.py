@@ -17,11 +17,14 @@ from lindung.coverage.compliance import (
     default_day,
     load_weights,
 )
+from lindung.coverage.exposure import Exposure, LeftOut, exposure_table, left_out, sentence
+from lindung.coverage.services import scope_employer_ids
 from lindung.coverage.tables import Column, Table, write_xlsx
 from lindung.domain.compliance import PILLAR_LABELS, PILLARS, Weights
 from lindung.domain.coverage import percent
 from lindung.domain.parsing import one_rupiah
 from lindung.enrolment.models import Agreement
+from lindung.registry.models import Employer
 
 
 def _n(value: int) -> str:
@@ -34,6 +37,26 @@ def _pct(value: Decimal | None) -> str:
 
 def _dec(value: Decimal, places: int = 1) -> str:
     return f"{value:.{places}f}".replace(".", ",")
+
+
+def _ids(region: str | None) -> list[int] | None:
+    if region is None:
+        return None
+    if "." in region:
+        return list(Employer.objects.filter(region_id=region).values_list("id", flat=True))
+    return scope_employer_ids(region=region)
+
+
+def _unprotected(by_code: dict[str, Exposure], code: str, unprotected: LeftOut) -> dict[str, int] | None:
+    """The Pemda's left-out workers and what they could cost it; None when the rate data cannot say."""
+    if unprotected.whole is None:
+        return None
+    found = by_code.get(code)
+    return (
+        {"workers": 0, "liability": 0, "monthly_cost": 0}
+        if found is None
+        else {"workers": found.workers, "liability": found.liability, "monthly_cost": found.monthly_cost}
+    )
 
 
 def _level(row: PemdaCompliance) -> str:
@@ -199,8 +222,15 @@ class Command(LindungCommand):
         year = year or on.year
         weights = load_weights(options["weights"])
         rows = assess(on, region=options["region"], year=year, weights_path=options["weights"])
+        unprotected = left_out(
+            on, _ids(options["region"]), options["region"] or "", "" if options["region"] else "Nasional", by_unit=False
+        )
+        by_code = {e.code: e for e in unprotected.parts}
         if options["xlsx"]:
-            write_xlsx(options["xlsx"], compliance_tables(rows, weights, on, year))
+            liability = exposure_table(unprotected, on)
+            write_xlsx(
+                options["xlsx"], [*compliance_tables(rows, weights, on, year), *([liability] if liability else [])]
+            )
         if options["format"] == "json":
             print_json(
                 {
@@ -219,11 +249,26 @@ class Command(LindungCommand):
                         for r in rows
                         if r.nothing_done
                     ],
-                    "ranking": [r.as_dict() for r in rows],
+                    "ranking": [
+                        r.as_dict() | {"unprotected": _unprotected(by_code, r.code, unprotected)} for r in rows
+                    ],
+                    "unprotected": None if unprotected.whole is None else unprotected.whole.as_dict(),
                 }
             )
             return
         self._print(rows, weights, on, year)
+        self._print_left_out(unprotected)
+
+    def _print_left_out(self, unprotected: LeftOut) -> None:
+        if unprotected.whole is None:
+            self.stdout.write(f"Tanggungan Pemda atas pekerja tanpa perlindungan tidak dihitung: {unprotected.missing}")
+        elif unprotected.whole.workers:
+            self.stdout.write(sentence(unprotected.whole))
+            for e in unprotected.parts[:10]:
+                self.stdout.write(
+                    f"  {e.code:<6} {e.name}: {_n(e.workers)} pekerja, tanggungan {money(e.liability)}, "
+                    f"iuran {money(e.monthly_cost)}/bulan"
+                )
 
     def _print(self, rows: list[PemdaCompliance], weights: Weights, on: dt.date, year: int) -> None:
         out = self.stdout.write
