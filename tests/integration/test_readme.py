@@ -41,6 +41,8 @@ FIGURES = [
     ("arrears --employer 13.10 --on 2024-08-01", ["Rp29.650"]),
     # By hand: 48 x Rp2.000.000 = 96.000.000 + 12.000.000 + 10.000.000; the JKM lump sums 20 + 12 + 10 juta.
     ("benefit --kind jkk-death --wage 2000000", ["Rp118.000.000"]),
+    # By hand: 80 x Rp2.000.000 = 160.000.000; a right arm 40% = 64.000.000, half a left index finger 3,5% = 5.600.000.
+    ("benefit --kind jkk-disability-partial", ["Rp69.600.000"]),
     ("benefit --kind jkm --contribution-months 40", ["Rp42.000.000", "Rp174.000.000"]),
     # Andi Saputra of docs/contoh/daftar-dinkes.csv earns Rp2.750.000: 48 x 2.750.000 + 22.000.000 = 154.000.000.
     ("claim outcome KLAIM-13.10-2026-000001", ["Rp154.000.000"]),

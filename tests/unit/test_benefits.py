@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 
-from lindung.domain.benefits import compute_benefit, liability
+from lindung.domain.benefits import body_parts, compute_benefit, liability
 from lindung.domain.errors import ValidationFailed
 from lindung.domain.rates import load_rate_book
 
@@ -112,3 +113,36 @@ def test_a_death_before_pp_82_2019_has_no_amount_in_the_data() -> None:
     with pytest.raises(ValidationFailed):
         compute_benefit(BOOK, "jkm", dt.date(2019, 12, 1))
     assert compute_benefit(BOOK, "jkm", dt.date(2019, 12, 2)).total == 42_000_000
+
+
+def test_partial_disability_is_the_table_share_of_eighty_wages_per_part_and_of_the_function_lost() -> None:
+    # Rp2.000.000 x 80 = Rp160.000.000; a right arm from the shoulder (40 %) = Rp64.000.000; half the function of a
+    # left index finger (7 % x 50 % = 3,5 %) = Rp5.600.000; no periodic amount and no scholarship.
+    parts = (("lengan_kanan_bahu", Decimal(100)), ("telunjuk_kiri", Decimal(50)))
+    benefit = compute_benefit(BOOK, "jkk-disability-partial", ON, wage=2_000_000, parts=parts)
+    assert [(c.code, c.amount) for c in benefit.components] == [
+        ("santunan_cacat_sebagian:lengan_kanan_bahu", 64_000_000),
+        ("santunan_cacat_sebagian:telunjuk_kiri", 5_600_000),
+    ]
+    assert benefit.total == 69_600_000 and not benefit.scholarship.eligible
+    assert "[U]" in benefit.components[0].regulation and "[V]" in benefit.components[0].regulation
+    # one rounding of the combined share: 1.234.567 x 80 x 7 % x 33 % = 2.281.479,816 -> 2.281.480
+    odd = compute_benefit(BOOK, "jkk-disability-partial", ON, wage=1_234_567, parts=(("telunjuk_kiri", Decimal(33)),))
+    assert odd.total == 2_281_480
+    assert set(body_parts(BOOK, ON)) >= {"lengan_kanan_bahu", "mata", "ibu_jari_kaki"}
+
+
+@pytest.mark.parametrize(
+    ("parts", "message"),
+    [
+        ((), "memerlukan --part"),
+        ((("sayap", Decimal(100)),), "tidak ada di tabel"),
+        ((("mata", Decimal(0)),), "lebih dari 0"),
+        ((("mata", Decimal(101)),), "paling banyak 100"),
+    ],
+)
+def test_a_partial_disability_without_a_known_part_or_with_an_impossible_share_is_refused(
+    parts: tuple[tuple[str, Decimal], ...], message: str
+) -> None:
+    with pytest.raises(ValidationFailed, match=message):
+        compute_benefit(BOOK, "jkk-disability-partial", ON, wage=2_000_000, parts=parts)

@@ -31,6 +31,25 @@ def codes(caught: pytest.ExceptionInfo[ValidationFailed]) -> list[str]:
 # The shipped data -------------------------------------------------------------------------------------------
 
 
+# the partial-disability table (rates/disability_partial.toml), one key per body part
+PARTS = (
+    "lengan_kanan_bahu",
+    "lengan_kiri_bahu",
+    "lengan_kanan_siku",
+    "lengan_kiri_siku",
+    "tangan_kanan",
+    "tangan_kiri",
+    "kaki_paha",
+    "kaki_mata_kaki",
+    "mata",
+    "telinga_satu",
+    "telinga_dua",
+    "ibu_jari_tangan_kanan",
+    "ibu_jari_tangan_kiri",
+    "telunjuk_kanan",
+    "telunjuk_kiri",
+    "ibu_jari_kaki",
+)
 KEYS = {
     *(f"jkk.{c}" for c in range(1, 6)),
     "jkm",
@@ -58,6 +77,8 @@ KEYS = {
     "benefit.jkk.periodic",
     "benefit.jkk.funeral",
     "benefit.jkk.disability_total",
+    "benefit.jkk.disability_partial",
+    *(f"benefit.jkk.disability_partial.{part}" for part in PARTS),
     "benefit.jkk.stmb",
 }
 
@@ -67,7 +88,9 @@ def test_the_data_holds_exactly_the_keys_the_module_docstring_lists() -> None:
     doc = rates_module.__doc__ or ""
     # "jkk.1 .. jkk.5" is one line, and so are the scholarship's school levels
     levels = {f"benefit.scholarship.{level}" for level in ("sd", "smp", "sma")}
-    for key in KEYS - {"jkk.2", "jkk.3", "jkk.4"} - levels:
+    parts = {f"benefit.jkk.disability_partial.{part}" for part in PARTS}  # the table is named once, as a pattern
+    assert "benefit.jkk.disability_partial.<part>" in doc
+    for key in KEYS - {"jkk.2", "jkk.3", "jkk.4"} - levels - parts:
         assert re.search(rf"(?<![\w.]){re.escape(key)}(?![\w.])", doc), key
 
 

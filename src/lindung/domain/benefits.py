@@ -8,6 +8,9 @@ year on proof of schooling) and given as the most that the children counted may 
     jkm                   death not caused by work: lump sum, periodic (24 x Rp500.000 at once), funeral
     jkk-death             death from a work accident: 48 x wage (at least the JKM lump sum), periodic, funeral
     jkk-disability-total  total permanent disability: share x 80 x wage (the share is unverified), periodic
+    jkk-disability-partial  partial permanent disability, per body part: table share x 80 x wage, times the share
+                          of function lost when a function is lost rather than the part (the table is unverified data,
+                          `rates/disability_partial.toml`)
     stmb                  temporary inability to work: 100 % of the wage for the first months, then 50 %
 """
 
@@ -15,15 +18,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from lindung.domain.errors import ValidationFailed
 from lindung.domain.money import share
 from lindung.domain.rates import Period, RateBook
 
-__all__ = ["KINDS", "SCHOOL_LEVELS", "Benefit", "Component", "Scholarship", "compute_benefit"]
+__all__ = ["KINDS", "SCHOOL_LEVELS", "Benefit", "Component", "Scholarship", "body_parts", "compute_benefit"]
 
-KINDS = ("jkm", "jkk-death", "jkk-disability-total", "stmb")
+KINDS = ("jkm", "jkk-death", "jkk-disability-total", "jkk-disability-partial", "stmb")
+PARTIAL = "benefit.jkk.disability_partial"
 SCHOOL_LEVELS = ("tk", "sd", "smp", "sma", "pt")
 MAX_WAGE = 10**12  # a monthly wage beyond a trillion rupiah is a typing error, not a wage
 
@@ -57,6 +62,7 @@ class Scholarship:
 
 
 NO_SCHOLARSHIP = Scholarship(False, 0, 0, "STMB tidak disertai beasiswa")
+NO_PARTIAL_SCHOLARSHIP = Scholarship(False, 0, 0, "beasiswa JKK hanya untuk kematian atau cacat total tetap")
 
 
 @dataclass(frozen=True)
@@ -155,6 +161,47 @@ def _jkk_disability_total(book: RateBook, on: dt.date, wage: int, children: int)
     return Benefit("jkk-disability-total", on, (lump, periodic), scholarship)
 
 
+def body_parts(book: RateBook, on: dt.date) -> dict[str, Period]:
+    """The partial-disability table in force on `on`: part code -> its period (share, name in `note`)."""
+    prefix = PARTIAL + "."
+    found = {}
+    for key in book.keys:
+        if key.startswith(prefix):
+            try:
+                found[key.removeprefix(prefix)] = book.at(key, on)
+            except ValidationFailed:
+                continue  # a part not in the table on that day
+    return found
+
+
+def _jkk_disability_partial(book: RateBook, on: dt.date, wage: int, parts: tuple[tuple[str, Decimal], ...]) -> Benefit:
+    if not parts:
+        raise ValidationFailed(
+            "Manfaat jkk-disability-partial memerlukan --part (bagian tubuh); daftar: "
+            + ", ".join(sorted(body_parts(book, on)))
+        )
+    rule = book.at(PARTIAL, on)
+    table = body_parts(book, on)
+    base = rule.amount("base_months") * wage
+    components = []
+    for code, lost in parts:
+        part = table.get(code)
+        if part is None:
+            raise ValidationFailed(
+                f"Bagian tubuh {code!r} tidak ada di tabel cacat sebagian; pilih {', '.join(sorted(table))}"
+            )
+        if not Decimal(0) < lost <= Decimal(100):
+            raise ValidationFailed(f"Fungsi yang hilang {lost}% harus lebih dari 0 dan paling banyak 100%")
+        percent = part.percent("share") * lost / Decimal(100)  # one rounding, of the combined share
+        name = f"{part.note}" + ("" if lost == 100 else f", fungsi hilang {lost}%")
+        components.append(
+            Component(
+                f"santunan_cacat_sebagian:{code}", share(base, percent), f"{name}: {part.describe()}; {rule.describe()}"
+            )
+        )
+    return Benefit("jkk-disability-partial", on, tuple(components), NO_PARTIAL_SCHOLARSHIP)
+
+
 def _stmb(book: RateBook, on: dt.date, wage: int, months: int) -> Benefit:
     rule: Period = book.at("benefit.jkk.stmb", on)
     full = min(months, rule.amount("full_months"))
@@ -174,6 +221,7 @@ def compute_benefit(
     contribution_months: int | None = None,
     children: int = 0,
     months: int | None = None,
+    parts: tuple[tuple[str, Decimal], ...] = (),
 ) -> Benefit:
     """The benefit of `kind` for an event on `on` (the day of death, of the accident or of the doctor's letter)."""
     if kind == "jkm":
@@ -184,6 +232,8 @@ def compute_benefit(
         return _jkk_death(book, on, _need(wage, "--wage", kind), children)
     if kind == "jkk-disability-total":
         return _jkk_disability_total(book, on, _need(wage, "--wage", kind), children)
+    if kind == "jkk-disability-partial":
+        return _jkk_disability_partial(book, on, _need(wage, "--wage", kind), parts)
     if kind == "stmb":
         return _stmb(book, on, _need(wage, "--wage", kind), _need(months, "--months", kind))
     raise ValidationFailed(f"Jenis manfaat {kind!r} tidak dikenal; pilih {', '.join(KINDS)}")

@@ -32,6 +32,8 @@ Keys and their fields:
     benefit.jkk.periodic     amount               JKK periodic benefit, paid at once
     benefit.jkk.funeral      amount               JKK funeral cost
     benefit.jkk.disability_total   share, base_months   total permanent disability: share % x months x wage
+    benefit.jkk.disability_partial base_months     partial permanent disability: a part's share % x months x wage
+    benefit.jkk.disability_partial.<part>  share  the table, one key per body part (its name in `note`; [U])
     benefit.jkk.stmb         full_months, full_share, after_share   temporary inability to work
 
 BPU income brackets (`Bracket`, from `bpu_brackets.toml`) are carried by the book: `book.bpu_base(income, day)`.

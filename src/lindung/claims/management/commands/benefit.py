@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.management.base import CommandParser
@@ -7,35 +9,50 @@ from django.utils import timezone
 
 from lindung.billing.services import money
 from lindung.cli import LindungCommand, add_format, print_json
-from lindung.domain.benefits import KINDS, compute_benefit
+from lindung.domain.benefits import KINDS, body_parts, compute_benefit
 from lindung.domain.money import ROUNDING_POLICY
-from lindung.domain.rates import load_rate_book
+from lindung.domain.rates import RateBook, load_rate_book
 
 
 class Command(LindungCommand):
     help = "Menghitung manfaat JKM atau JKK per komponen dengan dasar hukumnya (beasiswa terpisah, dibayar per tahun)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--kind", required=True, choices=KINDS, help="jkm, jkk-death, jkk-disability-total, stmb")
+        parser.add_argument("--kind", choices=KINDS, help=", ".join(KINDS))
         parser.add_argument("--wage", type=int, help="upah sebulan pada hari kejadian (JKK), rupiah")
         parser.add_argument("--contribution-months", type=int, help="masa iur dalam bulan (syarat beasiswa JKM)")
         parser.add_argument(
             "--children", type=int, default=0, help="anak yang dapat menerima beasiswa (dihitung paling banyak 2)"
         )
         parser.add_argument("--months", type=int, help="bulan tidak mampu bekerja (STMB)")
+        parser.add_argument(
+            "--part",
+            action="append",
+            default=[],
+            metavar="BAGIAN[:PERSEN]",
+            help="bagian tubuh (cacat sebagian), mis. lengan_kanan_bahu; :PERSEN = fungsi yang hilang (bawaan 100)",
+        )
+        parser.add_argument("--parts", action="store_true", help="cetak tabel bagian tubuh cacat sebagian")
         parser.add_argument("--on", help="tanggal kejadian YYYY-MM-DD (bawaan: hari ini)")
         add_format(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
         on = self.parse_day(options["on"]) if options["on"] else timezone.localdate()
+        book = load_rate_book()
+        if options["parts"]:
+            self._print_parts(book, on, options["format"])
+            return
+        if options["kind"] is None:
+            self.usage_error("--kind wajib: " + ", ".join(KINDS) + " (atau --parts untuk tabel cacat sebagian)")
         benefit = compute_benefit(
-            load_rate_book(),
+            book,
             options["kind"],
             on,
             wage=options["wage"],
             contribution_months=options["contribution_months"],
             children=options["children"],
             months=options["months"],
+            parts=tuple(self._part(text) for text in options["part"]),
         )
         if options["format"] == "json":
             print_json(benefit.as_dict() | {"rounding": ROUNDING_POLICY})
@@ -51,3 +68,28 @@ class Command(LindungCommand):
             )
         elif benefit.kind != "stmb":
             self.stdout.write(f"  Beasiswa: tidak ({s.reason})")
+
+    def _part(self, text: str) -> tuple[str, Decimal]:
+        code, _, lost = text.partition(":")
+        try:
+            share = Decimal(lost.replace(",", ".").rstrip("%")) if lost else Decimal(100)
+        except InvalidOperation:
+            self.usage_error(f"--part {text!r}: persen fungsi yang hilang harus angka, mis. lengan_kanan_bahu:50")
+        return code.strip(), share
+
+    def _print_parts(self, book: RateBook, on: dt.date, fmt: str) -> None:
+        table = body_parts(book, on)
+        if fmt == "json":
+            print_json(
+                {
+                    "on": on,
+                    "parts": [
+                        {"code": c, "name": p.note, "share": str(p.percent("share")), "regulation": p.describe()}
+                        for c, p in sorted(table.items())
+                    ],
+                }
+            )
+            return
+        self.stdout.write(f"Tabel cacat sebagian per {on.isoformat()} (persen x 80 x upah):")
+        for code, p in sorted(table.items(), key=lambda item: (-item[1].percent("share"), item[0])):
+            self.stdout.write(f"  {code:<24} {p.percent('share'):>4}%  {p.note}  [{p.confidence}]")
