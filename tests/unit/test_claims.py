@@ -7,6 +7,7 @@ import itertools
 
 import pytest
 
+from lindung.domain import claims as rules
 from lindung.domain.claims import (
     STATES,
     TRANSITIONS,
@@ -94,3 +95,36 @@ def test_the_employer_answers_within_14_working_days() -> None:
 
     # From Monday 2 November 2026, 14 weekdays later is Friday 20 November.
     assert answer_due(dt.date(2026, 11, 2), weekdays_only) == dt.date(2026, 11, 20)
+
+
+def test_an_open_jkk_case_asks_for_each_stmb_month_up_to_the_next_one_full_wage_then_half() -> None:
+    accident = dt.date(2025, 1, 31)
+    tasks = rules.follow_ups("jkk_accident", "reported", "", accident, dt.date(2026, 2, 10))
+    # months 1..13: 28 Feb 2025 (31 January plus a month, kept inside February) ... 28 Feb 2026, the next one due
+    assert [t.due for t in tasks][:2] == [dt.date(2025, 2, 28), dt.date(2025, 3, 31)]
+    assert len(tasks) == 13 and tasks[-1].due == dt.date(2026, 2, 28)
+    assert "(100% upah)" in tasks[11].what and "(50% upah)" in tasks[12].what
+    assert tasks[0].as_dict(dt.date(2026, 2, 10))["overdue"] is True
+    assert tasks[-1].as_dict(dt.date(2026, 2, 10))["overdue"] is False
+    # the doctor's statement ends STMB (its months are in the benefit), and JKM or a rejected case has none
+    assert rules.follow_ups("jkk_accident", "reported", "recovered", accident, dt.date(2026, 2, 10)) == []
+    assert rules.follow_ups("jkm", "reported", "", accident, dt.date(2026, 2, 10)) == []
+    assert rules.follow_ups("jkk_accident", "rejected", "", accident, dt.date(2026, 2, 10)) == []
+
+
+def test_a_paid_claim_renews_each_childs_scholarship_every_school_year_until_the_day_before_23() -> None:
+    scholars = [("Rahmat", dt.date(2029, 3, 11)), ("Sari", dt.date(2027, 7, 14))]
+    tasks = rules.follow_ups(
+        "jkm", "paid", "", dt.date(2026, 5, 1), dt.date(2026, 8, 1), paid_on=dt.date(2026, 8, 1), scholars=scholars
+    )
+    # paid after mid-July 2026: the first renewal is 15 July 2027; Sari turns 23 on 15 July 2027, so none for her
+    assert [(t.due.year, t.what.split(",")[0]) for t in tasks] == [
+        (2027, "Beasiswa Rahmat"),
+        (2028, "Beasiswa Rahmat"),
+    ]
+    assert {t.code for t in tasks} == {"scholarship_renewal"}
+    before = rules.follow_ups(
+        "jkm", "paid", "", dt.date(2026, 5, 1), dt.date(2026, 6, 1), paid_on=dt.date(2026, 6, 1), scholars=scholars
+    )
+    assert [t.due for t in before][:2] == [dt.date(2026, 7, 15), dt.date(2026, 7, 15)]  # both, this school year
+    assert rules.follow_ups("jkm", "approved", "", dt.date(2026, 5, 1), dt.date(2026, 6, 1), scholars=scholars) == []

@@ -102,6 +102,7 @@ def _benefit(claim: Claim) -> dict[str, Any]:
     """The benefit the claim's kind and outcome give, or why it cannot be computed yet."""
     day = claim.event_at.date()
     children = sum(1 for _ in _decision(claim).scholarship) if claim.kind == "jkm" or claim.outcome == "died" else 0
+    kw: dict[str, Any]
     if claim.kind == "jkm":
         kind, kw = "jkm", {"contribution_months": claim.contribution_months, "children": children}
     elif claim.outcome == "died":
@@ -376,6 +377,34 @@ def public_status(number: str, birth_date: dt.date) -> PublicStatus | None:
     return PublicStatus(claim.number, rules.STATES[claim.state], rules.NEXT_STEP[claim.state], lacking)
 
 
+def follow_ups(claim: Claim, today: dt.date, decision: Any = None) -> list[rules.FollowUp]:
+    """The case's dated tasks (domain.claims.follow_ups): STMB months while a JKK case waits for the doctor,
+    scholarship renewals each school year once a claim with scholarship children is paid."""
+    scholars: list[tuple[str, dt.date]] = []
+    if claim.state == "paid" and claim.benefit.get("scholarship", {}).get("eligible"):
+        decision = decision or _decision(claim)
+        scholars = [(c.name, c.until) for c in decision.scholarship]
+    return rules.follow_ups(
+        claim.kind,
+        claim.state,
+        claim.outcome,
+        timezone.localtime(claim.event_at).date(),
+        today,
+        paid_on=claim.paid_on,
+        scholars=scholars,
+    )
+
+
+def upcoming(scope: Scope, today: dt.date, *, days: int = 60) -> list[tuple[Claim, rules.FollowUp]]:
+    """The follow-ups of the claims in the scope due from a month ago to `days` ahead, soonest first: the open JKK
+    cases (STMB) and the paid ones (scholarships)."""
+    since, until = today - dt.timedelta(days=31), today + dt.timedelta(days=days)
+    open_jkk = Q(outcome="") & ~Q(kind="jkm") & ~Q(state="rejected")
+    listed = scope.restrict(Claim.objects.select_related("worker")).filter(open_jkk | Q(state="paid"))
+    found = [(c, t) for c in listed for t in follow_ups(c, today) if since <= t.due <= until]
+    return sorted(found, key=lambda pair: (pair[1].due, pair[0].number))
+
+
 def as_dict(claim: Claim) -> dict[str, Any]:
     """The claim for a listing, a page or the API; the worker's NIK masked (the worker's own page shows it)."""
     from lindung.domain.privacy import mask_nik
@@ -415,9 +444,11 @@ def as_dict(claim: Claim) -> dict[str, Any]:
             "needs_decision": list(decision.needs_decision),
             "scholarship": [{"nama": c.name, "until": c.until.isoformat()} for c in decision.scholarship],
         },
+        "follow_ups": [t.as_dict(timezone.localdate()) for t in follow_ups(claim, timezone.localdate(), decision)],
         "events": [
             {
                 "action": e.action,
+                "action_label": rules.ACTION_LABELS.get(e.action, e.action),
                 "from": e.source,
                 "to": e.target,
                 "actor": e.actor,

@@ -16,10 +16,11 @@ hours, not working days. The employer answers BPJS TK's request for more data wi
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from lindung.domain.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from lindung.domain.periods import add_months
 
 __all__ = [
     "CHECKLISTS",
@@ -29,8 +30,10 @@ __all__ = [
     "STATES",
     "TRANSITIONS",
     "Deadline",
+    "FollowUp",
     "check_transition",
     "checklist",
+    "follow_ups",
     "missing_documents",
     "report_deadlines",
 ]
@@ -69,6 +72,13 @@ TRANSITIONS = (
     Transition("reject", "complete", "rejected", BRANCH, True, "ditolak"),
     Transition("pay", "approved", "paid", BRANCH, label="dibayar"),
 )
+ACTION_LABELS = {  # the history's words for each recorded move
+    "report": "dilaporkan",
+    "stage_2": "laporan tahap II",
+    "heirs": "ahli waris dicatat",
+    "document": "berkas diunggah",
+    **{t.action: t.label for t in TRANSITIONS},
+}
 NEXT_STEP = {
     "reported": "lengkapi berkas (OPD/Pemda)",
     "complete": "verifikasi oleh kantor cabang BPJS TK",
@@ -193,3 +203,62 @@ def answer_due(asked_on: dt.date, add_working_days: Callable[[dt.date, int], dt.
     """When the employer must answer BPJS TK's request for more data: 14 working days (Permenaker 5/2021
     Pasal 18), counted with the holiday calendar the caller passes (`lokal-id`'s)."""
     return add_working_days(asked_on, ANSWER_WORKING_DAYS)
+
+
+# --- scheduled follow-ups ---------------------------------------------------------------------------------
+
+SCHOOL_YEAR_STARTS = (7, 15)  # the Indonesian school year begins in mid-July: the scholarship is renewed then
+STMB_FULL_MONTHS = 12  # STMB is the full wage for the first 12 months, then half (rates: benefit.jkk.stmb)
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """A dated task a case leaves behind: a scholarship renewal each school year, an STMB month to claim."""
+
+    due: dt.date
+    code: str  # "scholarship_renewal" | "stmb_month"
+    what: str
+
+    def as_dict(self, today: dt.date) -> dict[str, object]:
+        return {"due": self.due.isoformat(), "code": self.code, "what": self.what, "overdue": self.due < today}
+
+
+def follow_ups(
+    kind: str,
+    state: str,
+    outcome: str,
+    event_day: dt.date,
+    today: dt.date,
+    *,
+    paid_on: dt.date | None = None,
+    scholars: Sequence[tuple[str, dt.date]] = (),
+) -> list[FollowUp]:
+    """The dated tasks of a case, soonest first.
+
+    - While a JKK case waits for the doctor's statement (no outcome yet), the worker is on STMB: one task a month
+      after the accident, for each month up to the next one from `today` ("100 %" for the first 12, then "50 %").
+    - Once a claim with scholarship children is paid, each child's scholarship is renewed every school year (mid
+      July) on proof of schooling, until the day before the child turns 23 (`scholars`: name, last day).
+    A rejected case leaves nothing to do."""
+    if state == "rejected":
+        return []
+    tasks: list[FollowUp] = []
+    if kind != "jkm" and not outcome:
+        month = 1
+        while (due := add_months(event_day, month)) <= add_months(today, 1):
+            share = "100%" if month <= STMB_FULL_MONTHS else "50%"
+            tasks.append(FollowUp(due, "stmb_month", f"STMB bulan ke-{month} ({share} upah): ajukan penggantian upah"))
+            month += 1
+    if state == "paid" and paid_on is not None:
+        for name, until in scholars:
+            year = paid_on.year + (1 if (paid_on.month, paid_on.day) >= SCHOOL_YEAR_STARTS else 0)
+            while (due := dt.date(year, *SCHOOL_YEAR_STARTS)) <= until:
+                tasks.append(
+                    FollowUp(
+                        due,
+                        "scholarship_renewal",
+                        f"Beasiswa {name}, tahun ajaran {year}/{year + 1}: kirim bukti masih sekolah",
+                    )
+                )
+                year += 1
+    return sorted(tasks, key=lambda t: (t.due, t.code, t.what))

@@ -56,7 +56,9 @@ def claims(request: HttpRequest, scope: Scope) -> HttpResponse:
         {"claim": c, "nik": mask_nik(c.worker.nik), "kind": rules.KINDS[c.kind], "state": rules.STATES[c.state]}
         for c in page
     ]
-    context = {"page": page, "rows": rows, "states": list(rules.STATES.items()), "asked": state}
+    today = timezone.localdate()
+    tasks = [(c, t, t.due < today) for c, t in services.upcoming(scope, today)]
+    context = {"page": page, "rows": rows, "states": list(rules.STATES.items()), "asked": state, "tasks": tasks}
     return render(request, "web/claims/list.html", context)
 
 
@@ -111,6 +113,20 @@ def claim(request: HttpRequest, scope: Scope, number: str) -> HttpResponse:
         "total": money(data["benefit"]["total"]) if "total" in data["benefit"] else "",
         "scholarship_max": money(data["benefit"].get("scholarship", {}).get("max_amount", 0)),
         "wage": money(found.wage),
+        "history": [
+            {
+                "at": e.at,
+                "label": rules.ACTION_LABELS.get(e.action, e.action),
+                "change": f"{rules.STATES.get(e.source, '')} → {rules.STATES[e.target]}"
+                if e.source and e.source != e.target and e.target in rules.STATES
+                else "",
+                "actor": e.actor,
+                "reason": e.reason,
+            }
+            for e in found.events.all()
+        ],
+        "follow_ups": [(dt.date.fromisoformat(t["due"]), t) for t in data["follow_ups"]],
+        "deadlines": [(dt.datetime.fromisoformat(d["due"]), d) for d in data["deadlines"]],
     }
     return render(request, "web/claims/case.html", context)
 

@@ -168,3 +168,8 @@ class Command(LindungCommand):
         for flag in (data["heirs"] or {}).get("needs_decision", []):
             self.stdout.write(f"  PERLU KEPUTUSAN: {flag}")
         self.stdout.write(f"  Langkah berikutnya: {data['next_step']}")
+        for task in data["follow_ups"][:6]:
+            late = " (LEWAT)" if task["overdue"] else ""
+            self.stdout.write(f"  Tindak lanjut {task['due']}{late}: {task['what']}")
+        if len(data["follow_ups"]) > 6:
+            self.stdout.write(f"  … dan {len(data['follow_ups']) - 6} tindak lanjut lagi (lihat --format json)")
