@@ -47,6 +47,18 @@ PAGES = [
         ["Worker roster", "Name or NIK", "Main menu", "Search", "All"],
     ),
     (
+        "/klaim/",
+        "admin",
+        ["Klaim santunan JKK dan JKM", "Laporkan kejadian", "Belum ada klaim."],
+        ["JKK and JKM benefit claims", "Report an event", "No claims yet."],
+    ),
+    (
+        "/klaim/status/",
+        "anonymous",
+        ["Status klaim untuk ahli waris", "Nomor klaim", "Periksa"],
+        ["Claim status for heirs", "Claim number", "Check"],
+    ),
+    (
         "/masuk/",
         "anonymous",
         ["Masuk ke lindung", "Nama pengguna", "Kata sandi"],
