@@ -203,9 +203,9 @@ def test_all_cards_of_a_unit_are_printed_in_the_background_as_a_zip(open_as: Ope
 def test_a_clerk_reports_a_death_and_the_heir_sees_it_paid(
     open_as: OpenAs, browser: Any, site: str, tmp_path: Path
 ) -> None:
-    """The DLH clerk reports a JKM death, enters the heirs and the files; the branch (here the superuser: the
-    demo's branch officer serves KC Palembang, not OKU Timur) verifies, approves and pays; the widow checks the
-    state on her phone with the claim number and her birth date."""
+    """The DLH clerk reports a JKM death, enters the heirs and the files; KC Baturaja's branch officer, who serves
+    OKU Timur, verifies, approves and pays; the widow checks the state on her phone with the claim number and her
+    birth date."""
     clerk = open_as("opd.okutimur.dlh")
     csp = watch_csp(clerk)
     clerk.goto("/pekerja/")
@@ -237,7 +237,7 @@ def test_a_clerk_reports_a_death_and_the_heir_sees_it_paid(
     clerk.get_by_role("button", name="Berkas dinyatakan lengkap").click()
     expect(clerk.get_by_role("heading", level=1)).to_contain_text("berkas lengkap")
 
-    officer = open_as("admin")
+    officer = open_as("cabang.baturaja")
     officer.goto(f"/klaim/{number}/")
     officer.get_by_role("button", name="Diverifikasi cabang").click()
     officer.get_by_role("button", name="Disetujui").click()

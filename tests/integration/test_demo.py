@@ -207,6 +207,8 @@ def test_kc_palembang_serves_its_five_kabkota_each_with_a_roster() -> None:
     }
     for region in office.territory.all():
         assert workers_of(region.code) >= 300
+    # OKU Timur, with the demo's claims, is KC Baturaja's
+    assert list(BranchOffice.objects.get(code="KC-BTA").territory.values_list("code", flat=True)) == ["16.08"]
 
 
 def test_the_demo_is_the_same_every_time() -> None:

@@ -404,6 +404,8 @@ def demo_oku_timur(scene: Scene) -> None:
     """About 4,000 non-ASN proposed for registration, "from cleaning service to night guard" (seed 001)."""
     region = scene.atlas.kabkota(scene.atlas.province("Sumatera Selatan"), "Kabupaten Ogan Komering Ulu Timur")
     kabkota_plan(scene, region, 4000, OKU_TIMUR)
+    # OKU Timur is served by BPJS TK KC Baturaja: its officer verifies, approves and pays the demo's claims there.
+    scene.branches.append(BranchPlan("KC-BTA", "KC Baturaja", (region.code,)))
 
 
 def demo_banjarnegara(scene: Scene) -> None:

@@ -31,6 +31,7 @@ DEMO_USERS = [
     DemoUser("opd.okutimur.dlh", "Admin OPD DLH OKU Timur", Role.CLERK, employer="16.08", unit="DLH"),
     DemoUser("opd.okutimur.dinkes", "Admin OPD Dinkes OKU Timur", Role.CLERK, employer="16.08", unit="DINKES"),
     DemoUser("cabang.palembang", "Petugas KC Palembang", Role.BRANCH, branch="KC-PLG"),
+    DemoUser("cabang.baturaja", "Petugas KC Baturaja", Role.BRANCH, branch="KC-BTA"),
     DemoUser("monitor.sultra", "Pemantau Provinsi Sulawesi Tenggara", Role.MONITOR, region="74"),
     DemoUser("monitor.nasional", "Pemantau nasional", Role.MONITOR),
 ]
