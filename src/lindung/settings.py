@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "lindung.documents",
     "lindung.accounts",
     "lindung.claims",
+    "lindung.reconcile",
     "lindung.demo",
     "lindung.api",
     "lindung.web",
