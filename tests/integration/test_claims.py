@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -273,3 +274,29 @@ def test_the_liability_reaches_the_printed_report_its_sheet_and_the_inpres_ranki
     # Before the benefit data begins (JKM amounts from 2019-12-02) the report says so instead of a number.
     early = left_out(dt.date(2019, 1, 1), [solok.pk], "13.11", "Solok Selatan", by_unit=True)
     assert early.whole is None and early.missing and exposure_table(early, dt.date(2019, 1, 1)) is None
+
+
+@pytest.mark.django_db
+def test_a_partial_disability_outcome_computes_the_table_share_of_eighty_wages(solok: Employer) -> None:
+    claim = services.report_claim(
+        pemda(solok), nik=SITI, kind="jkk_accident", event_at=timezone.make_aware(dt.datetime(2024, 6, 10, 9)),
+        place="Puskesmas", description="Jari terjepit pintu ambulans", actor="pemda",
+    )  # fmt: skip
+    doctor = timezone.make_aware(dt.datetime(2024, 7, 1, 10))
+    with pytest.raises(ValidationFailed, match="bagian tubuh"):
+        services.record_outcome(pemda(solok), claim.number, outcome="disabled_partial", doctor_at=doctor, actor="p")
+    with pytest.raises(ValidationFailed, match="tidak ada di tabel"):
+        services.record_outcome(
+            pemda(solok), claim.number, outcome="disabled_partial", doctor_at=doctor, actor="p",
+            parts=[("sayap", Decimal(100))],
+        )  # fmt: skip
+    claim.refresh_from_db()
+    assert (claim.outcome, claim.disability_parts, claim.events.count()) == ("", [], 1)  # nothing changed
+    done = services.record_outcome(
+        pemda(solok), claim.number, outcome="disabled_partial", doctor_at=doctor, actor="p",
+        parts=[("telunjuk_kanan", Decimal(100)), ("telunjuk_kiri", Decimal(50))],
+    )  # fmt: skip
+    # Siti's wage Rp2.500.000 x 80 = Rp200.000.000: right index finger 9% = 18.000.000, half the left one
+    # (7% x 50% = 3,5%) = 7.000.000
+    assert done.benefit["total"] == 25_000_000
+    assert "bank_book" in services.missing(done)

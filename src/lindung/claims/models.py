@@ -24,6 +24,9 @@ class Claim(models.Model):
     wage = models.BigIntegerField()  # the wage on the event day
     wage_reason = models.TextField(blank=True)  # why it differs from the employment's wage ("" = taken from it)
     doctor_at = models.DateTimeField(null=True, blank=True)  # the doctor's statement (JKK tahap II)
+    # Partial disability: the body parts of the table (rates/disability_partial.toml) and the percent of function
+    # lost, [["lengan_kanan_bahu", "100"], ...], from the doctor's statement.
+    disability_parts = models.JSONField(default=list, blank=True)
     stage_2_at = models.DateTimeField(null=True, blank=True)
     # Covered on the event day: judged when reported, kept with its evidence.
     membership = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.PROTECT, related_name="+")

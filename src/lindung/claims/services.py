@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -109,6 +111,9 @@ def _benefit(claim: Claim) -> dict[str, Any]:
         kind, kw = "jkk-death", {"wage": claim.wage, "children": children}
     elif claim.outcome == "disabled_total":
         kind, kw = "jkk-disability-total", {"wage": claim.wage}
+    elif claim.outcome == "disabled_partial":
+        parts = tuple((code, Decimal(lost)) for code, lost in claim.disability_parts)
+        kind, kw = "jkk-disability-partial", {"wage": claim.wage, "parts": parts}
     elif claim.outcome == "recovered" and claim.doctor_at:
         end = claim.doctor_at.date()
         months = max(1, (end.year - day.year) * 12 + end.month - day.month + (end.day > day.day))
@@ -206,8 +211,17 @@ def get_claim(scope: Scope, number: str) -> Claim:
     return scope.get(Claim.objects.select_related("employer", "unit", "worker", "membership"), number=number)
 
 
-def record_outcome(scope: Scope, number: str, *, outcome: str, doctor_at: dt.datetime, actor: str) -> Claim:
-    """Laporan tahap II: how a JKK case ended, from the doctor's statement; the benefit follows from it."""
+def record_outcome(
+    scope: Scope,
+    number: str,
+    *,
+    outcome: str,
+    doctor_at: dt.datetime,
+    actor: str,
+    parts: Sequence[tuple[str, Decimal]] = (),
+) -> Claim:
+    """Laporan tahap II: how a JKK case ended, from the doctor's statement; the benefit follows from it. A partial
+    disability names the body parts of the table and the percent of function lost (`parts`)."""
     scope.require("claims.report")
     with transaction.atomic():
         claim = get_claim(scope, number)
@@ -219,9 +233,16 @@ def record_outcome(scope: Scope, number: str, *, outcome: str, doctor_at: dt.dat
             raise InvalidTransition("Laporan tahap II hanya selama klaim berstatus dilaporkan")
         if doctor_at < claim.event_at:
             raise ValidationFailed("Surat keterangan dokter tidak boleh sebelum kejadian")
+        if outcome == "disabled_partial" and not parts:
+            raise ValidationFailed(
+                "Cacat sebagian memerlukan bagian tubuh, mis. lengan_kanan_bahu atau telunjuk_kiri:50"
+            )
+        if parts and outcome != "disabled_partial":
+            raise ValidationFailed("Bagian tubuh hanya dicatat untuk hasil cacat sebagian")
         claim.outcome, claim.doctor_at, claim.stage_2_at = outcome, doctor_at, timezone.now()
-        claim.benefit = _benefit(claim)
-        claim.save(update_fields=["outcome", "doctor_at", "stage_2_at", "benefit"])
+        claim.disability_parts = [[code, str(lost)] for code, lost in parts]
+        claim.benefit = _benefit(claim)  # refuses an unknown part or an impossible share, before anything is saved
+        claim.save(update_fields=["outcome", "doctor_at", "stage_2_at", "disability_parts", "benefit"])
         _record(claim, "stage_2", claim.state, claim.state, actor, rules.OUTCOMES[outcome])
     return claim
 

@@ -17,15 +17,25 @@ year on proof of schooling) and given as the most that the children counted may 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from lindung.domain.errors import ValidationFailed
 from lindung.domain.money import share
 from lindung.domain.rates import Period, RateBook
 
-__all__ = ["KINDS", "SCHOOL_LEVELS", "Benefit", "Component", "Scholarship", "body_parts", "compute_benefit"]
+__all__ = [
+    "KINDS",
+    "SCHOOL_LEVELS",
+    "Benefit",
+    "Component",
+    "Scholarship",
+    "body_parts",
+    "compute_benefit",
+    "parse_parts",
+]
 
 KINDS = ("jkm", "jkk-death", "jkk-disability-total", "jkk-disability-partial", "stmb")
 PARTIAL = "benefit.jkk.disability_partial"
@@ -172,6 +182,23 @@ def body_parts(book: RateBook, on: dt.date) -> dict[str, Period]:
             except ValidationFailed:
                 continue  # a part not in the table on that day
     return found
+
+
+def parse_parts(texts: Sequence[str]) -> tuple[tuple[str, Decimal], ...]:
+    """ "lengan_kanan_bahu" or "telunjuk_kiri:50" (50 % of its function lost) -> (part, percent lost); the part
+    itself is checked against the table when the benefit is computed."""
+    found = []
+    for text in texts:
+        code, _, lost = text.strip().partition(":")
+        try:
+            share = Decimal(lost.strip().replace(",", ".").rstrip("%")) if lost.strip() else Decimal(100)
+        except InvalidOperation:
+            raise ValidationFailed(
+                f"Bagian {text!r}: persen fungsi yang hilang harus angka, mis. telunjuk_kiri:50"
+            ) from None
+        if code.strip():
+            found.append((code.strip(), share))
+    return tuple(found)
 
 
 def _jkk_disability_partial(book: RateBook, on: dt.date, wage: int, parts: tuple[tuple[str, Decimal], ...]) -> Benefit:

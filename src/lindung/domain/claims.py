@@ -40,7 +40,12 @@ __all__ = [
 
 KINDS = {"jkk_accident": "JKK kecelakaan kerja", "jkk_disease": "JKK penyakit akibat kerja", "jkm": "JKM"}
 # How a JKK case ended (the doctor's statement of tahap II); a JKM case is always a death.
-OUTCOMES = {"recovered": "sembuh", "disabled_total": "cacat total tetap", "died": "meninggal dunia"}
+OUTCOMES = {
+    "recovered": "sembuh",
+    "disabled_partial": "cacat sebagian",
+    "disabled_total": "cacat total tetap",
+    "died": "meninggal dunia",
+}
 STATES = {
     "reported": "dilaporkan",
     "complete": "berkas lengkap",
@@ -144,6 +149,8 @@ CHECKLISTS: dict[tuple[str, str], tuple[str, ...]] = {
     ("jkk_disease", "recovered"): _ACCIDENT,
     ("jkk_accident", "disabled_total"): (*_ACCIDENT, "bank_book"),
     ("jkk_disease", "disabled_total"): (*_ACCIDENT, "bank_book"),
+    ("jkk_accident", "disabled_partial"): (*_ACCIDENT, "bank_book"),
+    ("jkk_disease", "disabled_partial"): (*_ACCIDENT, "bank_book"),
     ("jkk_accident", ""): _ACCIDENT,  # outcome not yet known: what tahap I and II need at least
     ("jkk_disease", ""): _ACCIDENT,
 }

@@ -20,8 +20,10 @@ from lindung.claims import services
 from lindung.claims.family import read_family
 from lindung.claims.models import Claim
 from lindung.domain import claims as rules
+from lindung.domain.benefits import body_parts, parse_parts
 from lindung.domain.errors import LindungError, NotFound, ValidationFailed
 from lindung.domain.privacy import mask_nik
+from lindung.domain.rates import load_rate_book
 from lindung.web.access import needs
 from lindung.web.forms import actor, form_error, page_of, parse_date, parse_rupiah, refusal_status
 
@@ -104,6 +106,7 @@ def claim(request: HttpRequest, scope: Scope, number: str) -> HttpResponse:
         "missing": [rules.DOCUMENTS[d] for d in data["missing_documents"]],
         "document_kinds": list(rules.DOCUMENTS.items()),
         "outcomes": list(rules.OUTCOMES.items()),
+        "body_parts": sorted((code, p.note) for code, p in body_parts(load_rate_book(), found.event_at.date()).items()),
         "moves": moves,
         "can_edit": scope.can("claims.report") and found.state in ("reported", "complete"),
         "can_pay": found.state == "approved" and "cabang" in roles,
@@ -208,6 +211,7 @@ def claim_outcome(request: HttpRequest, scope: Scope, number: str) -> HttpRespon
             outcome=request.POST.get("outcome", ""),
             doctor_at=_moment(request.POST.get("doctor_at", "")),
             actor=actor(request),
+            parts=parse_parts(request.POST.get("parts", "").replace(";", ",").split(",")),
         ),
     )
 

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.management.base import CommandParser
@@ -9,7 +8,7 @@ from django.utils import timezone
 
 from lindung.billing.services import money
 from lindung.cli import LindungCommand, add_format, print_json
-from lindung.domain.benefits import KINDS, body_parts, compute_benefit
+from lindung.domain.benefits import KINDS, body_parts, compute_benefit, parse_parts
 from lindung.domain.money import ROUNDING_POLICY
 from lindung.domain.rates import RateBook, load_rate_book
 
@@ -52,7 +51,7 @@ class Command(LindungCommand):
             contribution_months=options["contribution_months"],
             children=options["children"],
             months=options["months"],
-            parts=tuple(self._part(text) for text in options["part"]),
+            parts=parse_parts(options["part"]),
         )
         if options["format"] == "json":
             print_json(benefit.as_dict() | {"rounding": ROUNDING_POLICY})
@@ -68,14 +67,6 @@ class Command(LindungCommand):
             )
         elif benefit.kind != "stmb":
             self.stdout.write(f"  Beasiswa: tidak ({s.reason})")
-
-    def _part(self, text: str) -> tuple[str, Decimal]:
-        code, _, lost = text.partition(":")
-        try:
-            share = Decimal(lost.replace(",", ".").rstrip("%")) if lost else Decimal(100)
-        except InvalidOperation:
-            self.usage_error(f"--part {text!r}: persen fungsi yang hilang harus angka, mis. lengan_kanan_bahu:50")
-        return code.strip(), share
 
     def _print_parts(self, book: RateBook, on: dt.date, fmt: str) -> None:
         table = body_parts(book, on)

@@ -13,6 +13,7 @@ from lindung.billing.services import money
 from lindung.claims import services
 from lindung.claims.family import read_family
 from lindung.cli import LindungCommand, add_format, print_json
+from lindung.domain.benefits import parse_parts
 from lindung.domain.claims import DOCUMENTS, KINDS, OUTCOMES
 from lindung.domain.errors import NotFound
 
@@ -39,7 +40,14 @@ class Command(LindungCommand):
         outcome = sub.add_parser("outcome", help="laporan tahap II: hasil menurut surat keterangan dokter")
         outcome.add_argument("number")
         outcome.add_argument("--user", required=True)
-        outcome.add_argument("--outcome", required=True, choices=list(OUTCOMES), help="recovered, disabled_total, died")
+        outcome.add_argument("--outcome", required=True, choices=list(OUTCOMES), help=", ".join(OUTCOMES))
+        outcome.add_argument(
+            "--part",
+            action="append",
+            default=[],
+            metavar="BAGIAN[:PERSEN]",
+            help="cacat sebagian: bagian tubuh (lindung benefit --parts), :PERSEN = fungsi yang hilang",
+        )
         outcome.add_argument("--doctor-at", required=True, help="tanggal surat dokter YYYY-MM-DD[THH:MM]")
         add_format(outcome)
         heirs = sub.add_parser("heirs", help="anggota keluarga dari KK (CSV seperti `lindung heirs --family`)")
@@ -98,6 +106,7 @@ class Command(LindungCommand):
                 outcome=options["outcome"],
                 doctor_at=self._moment(options["doctor_at"]),
                 actor=actor,
+                parts=parse_parts(options["part"]),
             )
         elif action == "heirs":
             family = read_family(options["family"], timezone.localdate())
