@@ -102,7 +102,7 @@ def _number(employer: Employer, year: int) -> str:
 
 def _benefit(claim: Claim) -> dict[str, Any]:
     """The benefit the claim's kind and outcome give, or why it cannot be computed yet."""
-    day = claim.event_at.date()
+    day = timezone.localtime(claim.event_at).date()
     children = sum(1 for _ in _decision(claim).scholarship) if claim.kind == "jkm" or claim.outcome == "died" else 0
     kw: dict[str, Any]
     if claim.kind == "jkm":
@@ -125,7 +125,7 @@ def _benefit(claim: Claim) -> dict[str, Any]:
 
 def _decision(claim: Claim) -> Any:
     family = [FamilyMember(h.relation, h.nik, h.name, h.birth_date, h.married, h.working) for h in claim.heirs.all()]
-    return decide_heirs("jkm" if claim.kind == "jkm" else "jkk", family, claim.event_at.date())
+    return decide_heirs("jkm" if claim.kind == "jkm" else "jkk", family, timezone.localtime(claim.event_at).date())
 
 
 def _record(claim: Claim, action: str, source: str, target: str, actor: str, reason: str = "") -> None:
@@ -254,7 +254,9 @@ def set_heirs(scope: Scope, number: str, family: list[FamilyMember], *, actor: s
         claim = get_claim(scope, number)
         if claim.state not in ("reported", "complete"):
             raise InvalidTransition("Ahli waris hanya dapat diubah sebelum diverifikasi cabang")
-        decide_heirs("jkm" if claim.kind == "jkm" else "jkk", family, claim.event_at.date())  # refuses bad input
+        decide_heirs(
+            "jkm" if claim.kind == "jkm" else "jkk", family, timezone.localtime(claim.event_at).date()
+        )  # refuses bad input
         Heir.objects.filter(claim=claim).delete()
         Heir.objects.bulk_create(
             Heir(

@@ -106,7 +106,10 @@ def claim(request: HttpRequest, scope: Scope, number: str) -> HttpResponse:
         "missing": [rules.DOCUMENTS[d] for d in data["missing_documents"]],
         "document_kinds": list(rules.DOCUMENTS.items()),
         "outcomes": list(rules.OUTCOMES.items()),
-        "body_parts": sorted((code, p.note) for code, p in body_parts(load_rate_book(), found.event_at.date()).items()),
+        "body_parts": sorted(
+            (code, p.note)
+            for code, p in body_parts(load_rate_book(), timezone.localtime(found.event_at).date()).items()
+        ),
         "moves": moves,
         "can_edit": scope.can("claims.report") and found.state in ("reported", "complete"),
         "can_pay": found.state == "approved" and "cabang" in roles,
