@@ -11,7 +11,7 @@ PORT ?= 8000
 
 export LINDUNG_ALLOW_DEV_KEY = 1
 
-.PHONY: install demo run test lint test-sqlite test-postgres bench bench-invoice bench-coverage bench-load bench-cards bench-first-answer screenshots system-packages clean
+.PHONY: install demo run test lint test-sqlite test-postgres bench bench-invoice bench-coverage bench-load bench-cards bench-first-answer bench-reconcile screenshots system-packages clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -73,6 +73,10 @@ bench-cards: install
 
 bench-first-answer: install
 	$(BIN)/python bench/first_answer.py $(BENCH_ARGS)
+
+# Reconciliation at national scale (2.4M roster rows vs 41M participants; BENCH_ARGS="--scale 0.1" for a tenth).
+bench-reconcile: install
+	$(BIN)/python bench/reconcile.py $(BENCH_ARGS)
 
 # Refresh the README's screenshots (docs/screenshots/) from the browser tests.
 screenshots: install system-packages

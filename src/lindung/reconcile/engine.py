@@ -120,13 +120,20 @@ def reconcile(
     try:
         if threads:
             con.execute(f"SET threads = {int(threads)}")
-        con.execute(
-            "CREATE TEMP TABLE emp (employer_id BIGINT, code VARCHAR, name VARCHAR, npp VARCHAR, in_scope BOOLEAN)"
-        )
-        con.executemany(
-            "INSERT INTO emp VALUES (?, ?, ?, ?, ?)",
+        # Small tables travel as Parquet too: DuckDB inserts row by row from Python (0.5 s for 546 rows).
+        emp = roster.parent / "employers.parquet"
+        pl.DataFrame(
             [(e.employer_id, e.code, e.name, e.npp, e.in_scope) for e in employers],
-        )
+            schema={
+                "employer_id": pl.Int64,
+                "code": pl.String,
+                "name": pl.String,
+                "npp": pl.String,
+                "in_scope": pl.Boolean,
+            },
+            orient="row",
+        ).write_parquet(emp)
+        con.execute(f"CREATE TEMP TABLE emp AS SELECT * FROM read_parquet({_q(emp)})")
         con.execute(f"CREATE TEMP VIEW roster AS SELECT * FROM read_parquet({_q(roster)})")
         day = on.isoformat()
         # Active roster rows, everywhere exported; per (employer, NIK) for the scope.
@@ -325,8 +332,8 @@ def _roster_doubles(con: Any, out: Joined) -> None:
 
 def _census(con: Any, out: Joined, census: dict[int, Path]) -> None:
     """belum didata, both ways, and identitas berbeda against the census."""
-    con.execute("CREATE TEMP TABLE census_files (employer_id BIGINT, path VARCHAR)")
-    con.executemany("INSERT INTO census_files VALUES (?, ?)", [(k, str(v)) for k, v in census.items()])
+    values = ", ".join(f"({int(k)}, {_q(v)})" for k, v in census.items())
+    con.execute(f"CREATE TEMP TABLE census_files AS SELECT * FROM (VALUES {values}) t(employer_id, path)")
     files = ", ".join(_q(p) for p in census.values())
     con.execute(
         f"""CREATE TEMP TABLE c AS SELECT f.employer_id, b.* EXCLUDE (filename)
