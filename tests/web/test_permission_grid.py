@@ -87,6 +87,9 @@ GRID: dict[str, tuple[int, int, int, int, int, int, int]] = {
     "claim_pay": (405, 405, 405, 405, 405, 405, 405),
     "claim_document": (405, 405, 405, 405, 405, 405, 405),
     "claim_outcome": (405, 405, 405, 405, 405, 405, 405),
+    "reconciliation": (200, 200, 200, 200, 200, 200, LOGIN),  # a monitor sees the counts, no person
+    "reconciliation_xlsx": (200, 200, 200, 200, 200, 403, LOGIN),
+    "reconciliation_resolve": (405, 405, 405, 405, 405, 405, 405),
     "claim_heirs": (405, 405, 405, 405, 405, 405, 405),
 }
 
@@ -169,6 +172,7 @@ def samples(world: World, personas: dict[str, Client], tmp_path: Any) -> dict[st
             name: numbered
             for name in ("claim", "claim_move", "claim_pay", "claim_document", "claim_outcome", "claim_heirs")
         },
+        "reconciliation_resolve": {"key": "temuan"},
         "document_reissue": {"pk": certificate.pk},
         "card_job": {"job_id": cards.pk},
         "card_job_status": {"job_id": cards.pk},

@@ -22,6 +22,7 @@ MENU = [
     (_("Inpres 2/2021"), "compliance", "compliance.view"),
     (_("Dokumen"), "documents", "documents.view"),
     (_("Klaim"), "claims", "claims.view"),
+    (_("Rekonsiliasi"), "reconciliation", "dashboard"),
     (_("Pengguna"), "users", "users.manage"),
 ]
 

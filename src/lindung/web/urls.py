@@ -14,6 +14,7 @@ from lindung.web.views import (
     documents,
     imports,
     invoices,
+    reconcile,
     roster,
     targets,
     users,
@@ -35,4 +36,5 @@ urlpatterns = [
     path("", include(cards)),
     path("", include(verification)),
     path("", include(claims)),
+    path("", include(reconcile)),
 ]
