@@ -91,3 +91,12 @@ def test_a_resolution_needs_a_note_stays_in_the_history_and_only_inside_the_scop
     assert (done.state, done.resolution, done.note) == ("resolved", "enrol", "Didaftarkan 3 November")
     assert FindingEvent.objects.filter(finding=done, action="resolved").count() == 1
     assert "didaftarkan ke BPJS TK: Didaftarkan 3 November" in text_of(personas["admin"])
+
+
+def test_the_dashboard_counts_the_open_findings_of_the_scope(found: None, personas: dict[str, Client]) -> None:
+    admin = text_of(personas["admin"], "/")
+    assert "Temuan rekonsiliasi yang masih terbuka" in admin
+    # Dewi (DINKES) and Budi (SATPOLPP) unprotected; the clerk of DINKES counts only Dewi
+    assert '<span class="n">2</span> <span class="l">Tidak terlindungi</span>' in admin
+    assert '<span class="n">1</span> <span class="l">Tidak terlindungi</span>' in text_of(personas["clerk"], "/")
+    assert "Temuan rekonsiliasi" not in text_of(personas["other_admin"], "/")  # nothing run for Kabupaten Solok

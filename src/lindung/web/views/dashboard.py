@@ -31,6 +31,8 @@ from lindung.coverage.reports import write_coverage_xlsx
 from lindung.coverage.services import Node, TrendPoint, overdue, trend
 from lindung.domain.coverage import PROGRAMS, percent
 from lindung.domain.periods import add_months, month_end, month_start
+from lindung.domain.reconcile import KINDS as FINDING_KINDS
+from lindung.reconcile.services import summary as reconcile_summary
 from lindung.web import maps
 from lindung.web.access import is_htmx, needs
 from lindung.web.charts import ChartPoint, line_chart
@@ -197,6 +199,18 @@ def _unprotected(unprotected: LeftOut) -> dict[str, Any] | None:
     }
 
 
+def _findings(scope: Scope) -> list[tuple[str, str, str]] | None:
+    """The open reconciliation findings of the user's scope, per kind; None before any run."""
+    rows = reconcile_summary(scope)
+    if not rows:
+        return None
+    totals = dict.fromkeys(FINDING_KINDS, 0)
+    for row in rows:
+        for kind, n in row["findings"].items():
+            totals[kind] += n
+    return [(kind, FINDING_KINDS[kind], number_text(n)) for kind, n in totals.items()]
+
+
 def _figures(node: Node) -> list[tuple[str, str]]:
     c = node.counts
     shown = [
@@ -250,6 +264,7 @@ def home(request: HttpRequest, scope: Scope) -> HttpResponse:
         "trend": _trend_view(points, node),
         "map": _map(node, reach, on, keep),
         "arrears": _arrears(on, place.employer_ids()) if scope.can("billing.view") and place.unit is None else None,
+        "findings": _findings(scope),
         "unprotected": _unprotected(cached("left-out", place, on, lambda: _left_out(place, node, on))),
         "targets": (target_rows(scoped_targets(reach, on.year, on, place)) if scope.can("targets.view") else None),
         "legend": _legend(),
