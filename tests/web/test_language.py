@@ -53,6 +53,12 @@ PAGES = [
         ["JKK and JKM benefit claims", "Report an event", "No claims yet."],
     ),
     (
+        "/rekonsiliasi/",
+        "monitor",
+        ["Temuan yang masih terbuka", "Rekonsiliasi: daftar OPD"],
+        ["Findings still open", "Reconciliation: OPD rosters"],
+    ),
+    (
         "/klaim/status/",
         "anonymous",
         ["Status klaim untuk ahli waris", "Nomor klaim", "Periksa"],
