@@ -301,8 +301,8 @@ def test_the_same_rows_load_from_csv_xlsx_and_parquet(solok: Employer, tmp_path:
         frames.append(pl.read_parquet(Path(str(tmp_path / "data")) / stored.path).drop("row"))
     assert frames[0].equals(frames[1]) and frames[0].equals(frames[2])
     assert SourceFile.objects.filter(current=True).count() == 1
-    assert frames[0].filter(pl.col("nik") == SITI).get_column("tanggal_lahir").item() == dt.date(1990, 7, 15)
-    assert frames[0].filter(pl.col("nik") == EKO).get_column("bulan_iuran_terakhir").item() == dt.date(2024, 1, 1)
+    assert frames[0].filter(pl.col("nik") == int(SITI)).get_column("tanggal_lahir").item() == dt.date(1990, 7, 15)
+    assert frames[0].filter(pl.col("nik") == int(EKO)).get_column("bulan_iuran_terakhir").item() == dt.date(2024, 1, 1)
 
 
 def test_the_stored_master_is_readable_by_its_owner_only_and_sorted_by_npp(solok: Employer, tmp_path: Path) -> None:

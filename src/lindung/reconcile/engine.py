@@ -57,7 +57,7 @@ def export_roster(path: Path, on: dt.date, employer_ids: Sequence[int] | None) -
             "AND (s.end_date IS NULL OR s.end_date >= %s))))"
         )
         frame = query_frame(_ROSTER_SQL.format(where=where), [day, day, day, day], ROSTER_SCHEMA)
-    frame.write_parquet(path, compression="lz4")
+    frame.with_columns(pl.col("nik").cast(pl.Int64, strict=False)).write_parquet(path, compression="lz4")
     return frame.height
 
 
@@ -74,12 +74,15 @@ class EmployerRow:
 class Item:
     kind: str
     employer_id: int
-    nik: str
+    nik: str  # the engine holds NIKs as numbers; an item as the 16 digits
     qualifier: str
     unit_id: int | None
     worker_id: int | None
     name: str
     evidence: dict[str, Any]
+
+    def __post_init__(self) -> None:
+        self.nik = str(self.nik)
 
 
 @dataclass
@@ -141,13 +144,18 @@ def reconcile(
             f"""CREATE TEMP TABLE ra AS SELECT * FROM roster
             WHERE start_date <= DATE '{day}' AND (end_date IS NULL OR end_date >= DATE '{day}')"""
         )
+        # Numbers only in the GROUP BY (an aggregate over text costs more than the join itself); the names and
+        # codes of the representative employment are joined on afterwards, and the lists of the few doubles
+        # are made by the query that reports them.
         con.execute(
-            """CREATE TEMP TABLE rp AS SELECT r.employer_id, r.nik, min(r.worker_id) AS worker_id,
-                arg_min(r.unit_id, r.unit_code) AS unit_id, min(r.unit_code) AS unit_code,
-                count(DISTINCT r.unit_id) AS units, list(DISTINCT r.unit_code ORDER BY r.unit_code) AS unit_codes,
-                sum(r.wage) AS wage, min(r.name) AS name, min(r.birth_date) AS birth_date,
-                min(r.start_date) AS start_date
+            """CREATE TEMP TABLE rp0 AS SELECT r.employer_id, r.nik, min(r.worker_id) AS worker_id,
+                arg_min(r.employment_id, r.unit_id) AS employment_id, min(r.unit_id) <> max(r.unit_id) AS several_units,
+                sum(r.wage) AS wage, min(r.birth_date) AS birth_date, min(r.start_date) AS start_date
             FROM ra r JOIN emp e ON e.employer_id = r.employer_id AND e.in_scope GROUP BY r.employer_id, r.nik"""
+        )
+        con.execute(
+            """CREATE TEMP TABLE rp AS SELECT rp0.*, ra.unit_id, ra.unit_code, ra.name
+            FROM rp0 JOIN ra ON ra.employment_id = rp0.employment_id"""
         )
         compared = {e.employer_id for e in employers if e.in_scope and e.npp}
         for e in employers:
@@ -182,15 +190,15 @@ def _participants(con: Any, out: Joined, master: Path, day: str, on: dt.date, un
         FROM master p JOIN emp e ON e.npp = p.npp AND e.in_scope"""
     )
     con.execute(
-        """CREATE TEMP TABLE mp AS SELECT employer_id, nik, bool_or(active) AS active,
+        """CREATE TEMP TABLE mp0 AS SELECT employer_id, nik, bool_or(active) AS active,
             max(bulan_iuran_terakhir) FILTER (WHERE active) AS last_paid,
             min(tanggal_kepesertaan) FILTER (WHERE active) AS first_day,
             max(upah) FILTER (WHERE active) AS upah,
-            arg_max(nama, active::INT) AS nama, arg_max(tanggal_lahir, active::INT) AS lahir,
-            min(kpj) FILTER (WHERE active) AS kpj, min(npp) AS npp,
+            arg_max(tanggal_lahir, active::INT) AS lahir, arg_max("row", active::INT) AS "row",
             count(*) FILTER (WHERE NOT active) AS inactive_rows
         FROM m GROUP BY employer_id, nik"""
     )
+    con.execute('CREATE TEMP TABLE mp AS SELECT mp0.*, m.nama, m.kpj FROM mp0 JOIN m ON m."row" = mp0."row"')
     # tidak terlindungi: on the roster and active, not an active participant under the Pemda's NPP, or in arrears.
     rows = con.execute(
         f"""WITH t AS (
@@ -273,18 +281,24 @@ def _participants(con: Any, out: Joined, master: Path, day: str, on: dt.date, un
     ).fetchall()
     _identity(out, rows, "bpjstk")
     # ganda at BPJS TK: two active KPJ for one NIK, or active under two Pemda's NPPs (any NIK of the scope).
+    # First the NIKs with two active rows anywhere (a count, no lists), then their details.
+    con.execute(
+        """CREATE TEMP TABLE twice AS SELECT p.nik FROM master p
+        WHERE p.aktif AND p.nik IN (SELECT nik FROM rp UNION ALL SELECT nik FROM mp WHERE active)
+        GROUP BY p.nik HAVING count(*) > 1"""
+    )
     rows = con.execute(
         """WITH k AS (
             SELECT p.nik, count(DISTINCT p.kpj) AS kpjs, list(DISTINCT p.npp ORDER BY p.npp) AS npps,
                    count(DISTINCT p.npp) FILTER (WHERE p.npp IN (SELECT npp FROM emp WHERE npp IS NOT NULL)) AS pemda
-            FROM master p WHERE p.aktif AND p.nik IN (SELECT nik FROM rp UNION SELECT nik FROM mp)
+            FROM master p WHERE p.aktif AND p.nik IN (SELECT nik FROM twice)
             GROUP BY p.nik HAVING count(DISTINCT p.kpj) > 1 OR pemda > 1)
         SELECT s.employer_id, k.nik, s.unit_id, s.worker_id, s.name, k.kpjs, k.npps, k.pemda FROM k
         JOIN (SELECT employer_id, nik, unit_id, worker_id, name FROM rp
               UNION SELECT employer_id, nik, NULL, NULL, nama FROM mp WHERE active) s ON s.nik = k.nik"""
     ).fetchall()
     seen: set[tuple[int, str]] = set()
-    for employer_id, nik, unit_id, worker_id, name, kpjs, npps, pemda in rows:
+    for employer_id, nik, unit_id, worker_id, name, kpjs, npps, pemda in sorted(rows, key=lambda r: r[2] is None):
         if (employer_id, nik) in seen:
             continue
         seen.add((employer_id, nik))
@@ -315,10 +329,18 @@ def _identity(out: Joined, rows: list[tuple[Any, ...]], source: str) -> None:
 def _roster_doubles(con: Any, out: Joined) -> None:
     """ganda on the rosters: one NIK active in two Pemda, or in two units of one Pemda."""
     rows = con.execute(
-        """WITH d AS (SELECT nik, list(DISTINCT e.code ORDER BY e.code) AS codes, count(DISTINCT ra.employer_id) AS n
-                   FROM ra JOIN emp e ON e.employer_id = ra.employer_id GROUP BY nik)
-        SELECT rp.employer_id, rp.nik, rp.unit_id, rp.worker_id, rp.name, rp.units, rp.unit_codes, d.codes, d.n
-        FROM rp JOIN d ON d.nik = rp.nik WHERE rp.units > 1 OR d.n > 1"""
+        """WITH several AS (
+            SELECT nik FROM ra GROUP BY nik
+            HAVING min(employer_id) <> max(employer_id) OR min(unit_id) <> max(unit_id)),
+        d AS (SELECT ra.nik, list(DISTINCT e.code ORDER BY e.code) AS codes, count(DISTINCT ra.employer_id) AS n
+              FROM ra JOIN emp e ON e.employer_id = ra.employer_id WHERE ra.nik IN (SELECT nik FROM several)
+              GROUP BY ra.nik),
+        u AS (SELECT employer_id, nik, count(DISTINCT unit_id) AS units,
+                     list(DISTINCT unit_code ORDER BY unit_code) AS unit_codes
+              FROM ra WHERE nik IN (SELECT nik FROM several) GROUP BY employer_id, nik)
+        SELECT rp.employer_id, rp.nik, rp.unit_id, rp.worker_id, rp.name, u.units, u.unit_codes, d.codes, d.n
+        FROM rp JOIN d ON d.nik = rp.nik JOIN u ON u.employer_id = rp.employer_id AND u.nik = rp.nik
+        WHERE u.units > 1 OR d.n > 1"""
     ).fetchall()
     for employer_id, nik, unit_id, worker_id, name, units, unit_codes, codes, employers in rows:
         reasons = []

@@ -32,7 +32,7 @@ INACTIVE = {"nonaktif", "non aktif", "non-aktif", "tidak aktif", "n", "na", "ina
 SCHEMAS: dict[str, dict[str, pl.DataType]] = {
     "bpjstk": {
         "row": pl.Int64(),
-        "nik": pl.String(),
+        "nik": pl.Int64(),  # 16 digits never starting with 0: a number joins and groups faster than text
         "kpj": pl.String(),
         "npp": pl.String(),
         "divisi": pl.String(),
@@ -45,7 +45,7 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
     },
     "bkn": {
         "row": pl.Int64(),
-        "nik": pl.String(),
+        "nik": pl.Int64(),
         "nama": pl.String(),
         "instansi": pl.String(),
         "unit_kerja": pl.String(),
@@ -186,7 +186,7 @@ def _issues(frame: pl.DataFrame, checks: list[tuple[pl.Expr, str, str, str, str]
 def _nik(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(
         pl.col("nik").str.replace_all(r"[\s.\-]", "").alias("_nik_clean"),
-    ).with_columns(pl.col("_nik_clean").str.contains(r"^[0-9]{16}$").fill_null(False).alias("_nik_ok"))
+    ).with_columns(pl.col("_nik_clean").str.contains(r"^[1-9][0-9]{15}$").fill_null(False).alias("_nik_ok"))
 
 
 def _finish(frame: pl.DataFrame, issues: list[Issue], source: str, total: int) -> Rows:
