@@ -288,3 +288,20 @@ def test_the_demo_reproduces_the_storys_coverage_through_the_command(capsys: pyt
     call_command("inpres", "--region", "74", "--on", "2026-11-23", "--format", "json")
     inpres = json.loads(capsys.readouterr().out)
     assert {p["code"] for p in inpres["follow_up"]} == nobody
+
+
+def test_oku_timur_is_reconciled_with_every_planted_difference_found_once() -> None:
+    from lindung.reconcile.models import Finding, SourceFile
+
+    demo()
+    counts = dict(Finding.objects.values_list("kind").annotate(n=Count("id")).values_list("kind", "n"))
+    # planted in demo/reconcile.py: 3 strangers paid for (bayar tanpa orang); 3 census-only people plus every
+    # 400th worker missing from the census (belum didata); every 310th with a second KPJ (ganda)
+    assert counts["bayar_tanpa_orang"] == 3
+    assert set(counts) == {
+        "tidak_terlindungi", "bayar_tanpa_orang", "ganda", "upah_tidak_sesuai", "belum_didata", "identitas_berbeda"
+    }  # fmt: skip
+    assert SourceFile.objects.filter(employer__region_id="16.08").count() == 2
+    before = Finding.objects.count()
+    assert "Rekonsiliasi 16.08" not in demo()  # a rerun loads nothing and runs nothing
+    assert Finding.objects.count() == before

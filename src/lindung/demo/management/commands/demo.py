@@ -9,6 +9,7 @@ from lindung.cli import LindungCommand, actor, add_format, print_json
 from lindung.demo.billing import run_billing_demo
 from lindung.demo.claims import run_claims_demo
 from lindung.demo.coverage import run_coverage_demo
+from lindung.demo.reconcile import run_reconcile_demo
 from lindung.demo.scenario import run_demo
 from lindung.demo.users import DEMO_PASSWORD, DEMO_USERS, run_users_demo
 
@@ -30,7 +31,7 @@ class Command(LindungCommand):
         def stage(number: int, what: str) -> None:
             # A line per stage on stderr, so the first run (about half a minute) is never silent.
             if text:
-                self.stderr.write(f"Demo {number}/4 ({time.perf_counter() - started:4.1f} s): {what} …")
+                self.stderr.write(f"Demo {number}/5 ({time.perf_counter() - started:4.1f} s): {what} …")
                 self.stderr.flush()
 
         stage(1, "Pemda, unit kerja dan pekerja dari kisah-kisahnya")
@@ -42,6 +43,8 @@ class Command(LindungCommand):
         stage(4, "akun demo dan klaim")
         users = run_users_demo(actor())
         claims = run_claims_demo()
+        stage(5, "rekonsiliasi OKU Timur dengan data peserta BPJS TK dan pendataan BKN")
+        reconciled = run_reconcile_demo(actor())
         seconds = time.perf_counter() - started
         if options["format"] == "json":
             print_json(
@@ -51,6 +54,7 @@ class Command(LindungCommand):
                     "coverage": coverage.as_dict(),
                     "users": users,
                     "claims": claims,
+                    "reconcile": None if reconciled is None else reconciled.findings,
                     "seconds": round(seconds, 1),
                 }
             )
@@ -73,6 +77,12 @@ class Command(LindungCommand):
         )
         if claims:
             self.stdout.write(f"Klaim: {claims} kasus demo (dilaporkan, diverifikasi, ditolak, dibayar; lihat README).")
+        if reconciled is not None:
+            counts = ", ".join(f"{kind} {n}" for kind, n in reconciled.findings.items())
+            self.stdout.write(
+                f"Rekonsiliasi 16.08: {_n(reconciled.participants)} baris peserta BPJS TK, {_n(reconciled.census)} "
+                f"baris pendataan BKN; temuan {counts} (halaman Rekonsiliasi)."
+            )
         logins = ", ".join(u.username for u in DEMO_USERS)
         self.stdout.write(
             f"Akun demo ({users} baru): {logins}; kata sandi {DEMO_PASSWORD} (hanya untuk demo, lihat README)."
