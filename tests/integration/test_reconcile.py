@@ -282,6 +282,8 @@ def test_a_resolution_needs_a_known_kind_and_a_note(loaded: Employer) -> None:
         services.resolve_finding(EVERYTHING, key, resolution="hapus", note="x", actor="a")
     with pytest.raises(NotFound):
         services.resolve_finding(EVERYTHING, "0" * 40, resolution="enrol", note="x", actor="a")
+    with pytest.raises(ValidationFailed, match="8 karakter"):
+        services.resolve_finding(EVERYTHING, key[:5], resolution="enrol", note="x", actor="a")
 
 
 # Loading: formats, headers, bad input -------------------------------------------------------------------------
@@ -506,7 +508,7 @@ def test_the_command_loads_runs_and_prints_the_promised_json(solok: Employer, tm
     assert code == 0 and "Tidak terlindungi" in out and "Daftar temuan disimpan" in out
     assert (tmp_path / "t.xlsx").stat().st_size > 0
     key = json.loads(cli("findings", "--employer", "13.11", "--kind", "ganda", "--format", "json")[1])[0]["key"]
-    code, out, _ = cli("resolve", key, "--resolution", "explained", "--note", "mutasi ke Dharmasraya")
+    code, out, _ = cli("resolve", key[:12], "--resolution", "explained", "--note", "mutasi ke Dharmasraya")
     assert code == 0 and "dijelaskan" in out
     code, out, _ = cli("history", key)
     assert code == 0 and "mutasi ke Dharmasraya" in out

@@ -21,6 +21,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 # The finding kinds, in the order reports show them, with their Indonesian label.
 KINDS: dict[str, str] = {
@@ -193,10 +194,14 @@ def _align(a: Sequence[str], b: Sequence[str]) -> int | None:
     return full
 
 
+@lru_cache(maxsize=1 << 16)
+def _spelled(name: str) -> tuple[str, ...]:
+    return tuple(_spelling(t) for t in name_tokens(name))
+
+
 def names_match(a: str, b: str) -> bool:
     """Whether two written names are the same person's name, as tolerantly as a clerk reads them."""
-    ta = [_spelling(t) for t in name_tokens(a)]
-    tb = [_spelling(t) for t in name_tokens(b)]
+    ta, tb = _spelled(a), _spelled(b)
     if not ta or not tb:
         return False
     if ta == tb or "".join(ta) == "".join(tb):

@@ -35,7 +35,8 @@ ROSTER_SCHEMA: dict[str, type[pl.DataType]] = {
     "end_date": pl.Date,
 }
 _ROSTER_SQL = """
-SELECT e.id, e.employer_id, e.unit_id, u.code, w.id, w.nik, w.name, w.birth_date, e.wage, e.start_date, e.end_date
+SELECT e.id, e.employer_id, e.unit_id, u.code, w.id, w.nik, w.name, CAST(w.birth_date AS TEXT), e.wage,
+    CAST(e.start_date AS TEXT), CAST(e.end_date AS TEXT)
 FROM registry_employment e
 JOIN registry_worker w ON w.id = e.worker_id
 JOIN registry_workunit u ON u.id = e.unit_id
@@ -90,6 +91,12 @@ class Joined:
     items: list[Item] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)  # employers not compared with BPJS TK, and why
+
+
+def _plain(column: str) -> str:
+    """SQL for a name with case, punctuation and what follows a comma (degrees) removed: names equal so
+    need no tolerant comparison in Python."""
+    return f"regexp_replace(lower(split_part({column}, ',', 1)), '[^a-z]', '', 'g')"
 
 
 def _q(path: Path) -> str:
@@ -274,9 +281,9 @@ def _participants(con: Any, out: Joined, master: Path, day: str, on: dt.date, un
         out.items.append(Item("upah_tidak_sesuai", employer_id, nik, "", unit_id, worker_id, name, evidence))
     # identitas berbeda (BPJS TK): same NIK, the names differ as written or the birth dates differ.
     rows = con.execute(
-        """SELECT rp.employer_id, rp.nik, rp.unit_id, rp.worker_id, rp.name, rp.birth_date, mp.nama, mp.lahir
+        f"""SELECT rp.employer_id, rp.nik, rp.unit_id, rp.worker_id, rp.name, rp.birth_date, mp.nama, mp.lahir
         FROM rp JOIN mp ON mp.employer_id = rp.employer_id AND mp.nik = rp.nik
-        WHERE lower(trim(rp.name)) IS DISTINCT FROM lower(trim(mp.nama))
+        WHERE {_plain("rp.name")} IS DISTINCT FROM {_plain("mp.nama")}
            OR (mp.lahir IS NOT NULL AND rp.birth_date IS NOT NULL AND mp.lahir <> rp.birth_date)"""
     ).fetchall()
     _identity(out, rows, "bpjstk")
@@ -383,8 +390,8 @@ def _census(con: Any, out: Joined, census: dict[int, Path]) -> None:
         }
         out.items.append(Item("belum_didata", employer_id, nik, "daftar", unit_id, worker_id, name, evidence))
     rows = con.execute(
-        """SELECT rp.employer_id, rp.nik, rp.unit_id, rp.worker_id, rp.name, rp.birth_date, c.nama, NULL::DATE
+        f"""SELECT rp.employer_id, rp.nik, rp.unit_id, rp.worker_id, rp.name, rp.birth_date, c.nama, NULL::DATE
         FROM rp JOIN c ON c.employer_id = rp.employer_id AND c.nik = rp.nik
-        WHERE lower(trim(rp.name)) IS DISTINCT FROM lower(trim(c.nama))"""
+        WHERE {_plain("rp.name")} IS DISTINCT FROM {_plain("c.nama")}"""
     ).fetchall()
     _identity(out, rows, "bkn")

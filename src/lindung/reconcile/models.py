@@ -96,6 +96,7 @@ class Finding(models.Model):
     basis = models.CharField(max_length=10)
     state = models.CharField(max_length=10, choices=list(STATES.items()))
     evidence = models.JSONField(default=dict)
+    digest = models.CharField(max_length=40, blank=True)  # of the evidence: a run rewrites only what changed
     first_run = models.ForeignKey(Run, on_delete=models.PROTECT, related_name="+", db_constraint=False)
     last_run = models.ForeignKey(Run, on_delete=models.PROTECT, related_name="+", db_constraint=False)
     resolution = models.CharField(max_length=20, choices=list(RESOLUTIONS.items()), blank=True)

@@ -10,6 +10,7 @@ bulk (COPY on PostgreSQL, one executemany on SQLite); the run owns its transacti
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import logging
 import tempfile
@@ -234,7 +235,7 @@ def run_reconciliation(
             actor=actor,
         )
         changes, found = _write(run, joined.items, scope_ids, compared, set(census), actor)
-        counts = dict.fromkeys(KINDS, 0) | dict(Counter(item.kind for item in found))
+        counts = dict.fromkeys(KINDS, 0) | dict(Counter(item.kind for _, item, _ in found))
         seconds["write"] = time.perf_counter() - mark
         seconds["total"] = time.perf_counter() - started
         Run.objects.filter(pk=run.pk).update(counts=counts, changes=changes, seconds=seconds["total"])
@@ -248,32 +249,36 @@ def run_reconciliation(
         changes["resolved"],
         seconds["total"],
     )
-    items = _items(found, run) if with_items else []
+    items = _items(found) if with_items else []
     return RunResult(run, target, on, counts, changes, items, joined.skipped, seconds, master)
 
 
-def _items(found: Sequence[engine.Item], run: Run) -> list[dict[str, Any]]:
-    units = dict(WorkUnit.objects.filter(id__in={i.unit_id for i in found if i.unit_id}).values_list("id", "code"))
+def _items(found: Sequence[tuple[str, engine.Item, str]]) -> list[dict[str, Any]]:
+    units = dict(
+        WorkUnit.objects.filter(id__in={i.unit_id for _, i, _ in found if i.unit_id}).values_list("id", "code")
+    )
     codes = dict(Employer.objects.values_list("id", "region_id"))
-    states = dict(Finding.objects.filter(last_run=run).values_list("key", "state"))
-    out = []
-    for item in found:
-        key = finding_key(item.kind, codes[item.employer_id], item.nik, item.qualifier)
-        out.append(
-            {
-                "kind": item.kind,
-                "nik_masked": mask_nik(item.nik),
-                "unit": units.get(item.unit_id) if item.unit_id else None,
-                "employer": codes[item.employer_id],
-                "name": item.name,
-                "state": states.get(key, "new"),
-                "key": key,
-                "evidence": item.evidence,
-            }
-        )
+    out = [
+        {
+            "kind": item.kind,
+            "nik_masked": mask_nik(item.nik),
+            "unit": units.get(item.unit_id) if item.unit_id else None,
+            "employer": codes[item.employer_id],
+            "name": item.name,
+            "state": state,
+            "key": key,
+            "evidence": item.evidence,
+        }
+        for key, item, state in found
+    ]
     order = list(KINDS)
     out.sort(key=lambda i: (order.index(str(i["kind"])), str(i["employer"]), str(i["unit"] or ""), str(i["name"])))
     return out
+
+
+def _evidence(item: engine.Item) -> tuple[str, str]:
+    text = json.dumps(item.evidence, ensure_ascii=False, sort_keys=True)
+    return text, hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
 
 
 def _write(
@@ -283,8 +288,9 @@ def _write(
     compared: set[str],
     census_employers: set[int],
     actor: str,
-) -> tuple[dict[str, int], list[engine.Item]]:
-    """Insert the new findings, mark those seen again open, those no longer found resolved; with events."""
+) -> tuple[dict[str, int], list[tuple[str, engine.Item, str]]]:
+    """Insert the new findings, mark those seen again open, those no longer found resolved; with events.
+    Returns the counts of each move and every finding of this run as (key, item, state)."""
     codes = dict(Employer.objects.values_list("id", "region_id"))
     by_key: dict[str, engine.Item] = {}
     for item in items:
@@ -293,23 +299,39 @@ def _write(
     if scope_ids is not None:
         existing_qs = existing_qs.filter(employer_id__in=scope_ids)
     existing = {
-        key: (pk, state, basis, employer)
-        for pk, key, state, basis, employer in existing_qs.values_list("id", "key", "state", "basis", "employer_id")
+        row[1]: row
+        for row in existing_qs.values_list("id", "key", "state", "basis", "employer_id", "digest").iterator(
+            chunk_size=CHUNK
+        )
     }
     new_keys = [k for k in by_key if k not in existing]
-    seen: list[tuple[int, str, str, engine.Item]] = []  # id, before, after, item
-    gone: list[tuple[int, str, str]] = []
-    for key, (pk, state, basis, employer_id) in existing.items():
-        if key not in by_key:
+    states: dict[str, str] = dict.fromkeys(new_keys, "new")
+    moves: list[tuple[int, str, str | None, str | None]] = []  # id, state, evidence and digest when changed
+    events: list[tuple[int, str, str, str]] = []
+    changes = dict.fromkeys(("new", "open", "explained", "reopened", "resolved"), 0)
+    for key, (pk, _, state, basis, employer_id, digest) in existing.items():
+        seen = by_key.get(key)
+        if seen is None:
             comparable = basis in compared or (basis == "bkn" and employer_id in census_employers)
             after = next_state(state, False) if comparable else state
             if after is not None and after != state:
-                gone.append((pk, state, after))
-        else:
-            after = next_state(state, True) or "open"
-            seen.append((pk, state, after, by_key[key]))
+                moves.append((pk, after, None, None))
+                events.append((pk, "gone", state, after))
+                changes["resolved"] += 1
+            continue
+        after = next_state(state, True) or "open"
+        states[key] = after
+        changes["explained" if after == "explained" else "open"] += 1
+        if state == "resolved":
+            events.append((pk, "reopened", state, after))
+            changes["reopened"] += 1
+        text, new_digest = _evidence(seen)
+        changed = new_digest != digest
+        moves.append((pk, after, text if changed else None, new_digest if changed else None))
+    changes["new"] = len(new_keys)
     # New findings and their first event.
     finding_ids = reserve_ids(Finding._meta.db_table, len(new_keys))
+    evidence = [_evidence(by_key[k]) for k in new_keys]
     frame = pl.DataFrame(
         {
             "id": finding_ids,
@@ -322,7 +344,8 @@ def _write(
             "name": [(by_key[k].name or "")[:200] for k in new_keys],
             "basis": [_basis(by_key[k]) for k in new_keys],
             "state": ["new"] * len(new_keys),
-            "evidence": [json.dumps(by_key[k].evidence, ensure_ascii=False) for k in new_keys],
+            "evidence": [e[0] for e in evidence],
+            "digest": [e[1] for e in evidence],
             "first_run_id": [run.pk] * len(new_keys),
             "last_run_id": [run.pk] * len(new_keys),
             "resolution": [""] * len(new_keys),
@@ -333,24 +356,10 @@ def _write(
         schema_overrides={"unit_id": pl.Int64, "worker_id": pl.Int64, "resolved_at": pl.Datetime},
     )
     insert_frame(Finding._meta.db_table, frame)
-    now = timezone.now()
-    events: list[tuple[int, str, str, str]] = [(int(i), "found", "", "new") for i in finding_ids]
-    events += [(pk, "reopened", before, after) for pk, before, after, _ in seen if before == "resolved"]
-    events += [(pk, "gone", before, after) for pk, before, after in gone]
-    _insert_events(events, run, actor, now)
-    # Seen again: the latest run, its state and its evidence.
-    _update_seen(seen, run)
-    for offset in range(0, len(gone), CHUNK):
-        part = gone[offset : offset + CHUNK]
-        Finding.objects.filter(id__in=[pk for pk, _, _ in part]).update(state="resolved", last_run=run)
-    changes = {
-        "new": len(new_keys),
-        "open": sum(1 for _, _, after, _ in seen if after == "open"),
-        "explained": sum(1 for _, _, after, _ in seen if after == "explained"),
-        "reopened": sum(1 for _, before, _, _ in seen if before == "resolved"),
-        "resolved": len(gone),
-    }
-    return changes, list(by_key.values())
+    events = [(int(i), "found", "", "new") for i in finding_ids] + events
+    _insert_events(events, run, actor, timezone.now())
+    _apply_moves(moves, run)
+    return changes, [(key, item, states[key]) for key, item in by_key.items()]
 
 
 def _insert_events(events: list[tuple[int, str, str, str]], run: Run, actor: str, now: dt.datetime) -> None:
@@ -375,20 +384,33 @@ def _insert_events(events: list[tuple[int, str, str, str]], run: Run, actor: str
     insert_frame(FindingEvent._meta.db_table, frame)
 
 
-def _update_seen(seen: list[tuple[int, str, str, engine.Item]], run: Run) -> None:
-    """One UPDATE per state for the run pointer, and the evidence of each finding seen again."""
-    by_state: dict[str, list[int]] = {}
-    for pk, _, after, _ in seen:
-        by_state.setdefault(after, []).append(pk)
-    for state, pks in by_state.items():
-        for offset in range(0, len(pks), CHUNK):
-            Finding.objects.filter(id__in=pks[offset : offset + CHUNK]).update(state=state, last_run=run)
-    if not seen:
+MOVES = "reconcile_moves"
+
+
+def _apply_moves(moves: list[tuple[int, str, str | None, str | None]], run: Run) -> None:
+    """Every finding this run saw again or no longer found: its state, the run, and its evidence where it
+    changed, written into a temporary table in bulk and applied by one UPDATE ... FROM."""
+    if not moves:
         return
-    values = [(json.dumps(item.evidence, ensure_ascii=False), pk) for pk, _, _, item in seen]
     table = Finding._meta.db_table
+    cast = "CAST(m.evidence AS jsonb)" if connection.vendor == "postgresql" else "m.evidence"
     with connection.cursor() as cursor:
-        cursor.executemany(f'UPDATE "{table}" SET "evidence" = %s WHERE "id" = %s', values)
+        cursor.execute(f'DROP TABLE IF EXISTS "{MOVES}"')
+        cursor.execute(
+            f'CREATE TEMPORARY TABLE "{MOVES}" (id bigint PRIMARY KEY, state varchar(10), evidence text, '
+            "digest varchar(40))"
+        )
+        frame = pl.DataFrame(
+            moves, schema={"id": pl.Int64, "state": pl.String, "evidence": pl.String, "digest": pl.String}, orient="row"
+        )
+        insert_frame(MOVES, frame)
+        cursor.execute(
+            f'UPDATE "{table}" SET state = m.state, last_run_id = %s, '
+            f'evidence = COALESCE({cast}, "{table}".evidence), digest = COALESCE(m.digest, "{table}".digest) '
+            f'FROM "{MOVES}" m WHERE "{table}".id = m.id',
+            [run.pk],
+        )
+        cursor.execute(f'DROP TABLE "{MOVES}"')
 
 
 # Findings: list, one, resolve, summary -----------------------------------------------------------------------
@@ -425,10 +447,16 @@ def findings(
 
 
 def get_finding(scope: Scope, key: str) -> Finding:
-    found = findings(scope).filter(key=key).first()
-    if found is None:
+    """One finding by its key, or by the first 8 or more characters of it (as the lists print it)."""
+    key = key.strip().lower()
+    if len(key) < 8:
+        raise ValidationFailed("Tulis kunci temuan lengkap, atau paling sedikit 8 karakter pertamanya")
+    matches = list(findings(scope).filter(key__startswith=key)[:2])
+    if not matches:
         raise NotFound("Temuan tidak ditemukan")
-    return found
+    if len(matches) > 1:
+        raise ValidationFailed(f"Kunci {key} cocok dengan lebih dari satu temuan; tulis lebih banyak karakternya")
+    return matches[0]
 
 
 def resolve_finding(scope: Scope, key: str, *, resolution: str, note: str, actor: str) -> Finding:
