@@ -129,7 +129,7 @@ def ran(tmp_path_factory: pytest.TempPathFactory) -> list[Ran]:
     assert (project / "lindung.toml").is_file()
     # The first run takes half a minute: it says what it is doing while it does.
     assert "Memuat wilayah Kemendagri" in made.stderr
-    assert all(f"Demo {n}/4" in made.stderr for n in range(1, 5)), made.stderr
+    assert all(f"Demo {n}/5" in made.stderr for n in range(1, 6)), made.stderr
 
     todo = [c for b in readme_blocks(README.read_text(encoding="utf-8")) if not b.not_run for c in commands(b)]
     script = ["exec 2>&1"]
