@@ -120,6 +120,27 @@ def test_a_monitor_sees_the_dashboard_and_the_map(open_as: OpenAs) -> None:
     assert csp == []
 
 
+def test_the_branch_ranks_its_pemda_and_the_pemda_admin_resolves_a_finding(open_as: OpenAs) -> None:
+    """KC Baturaja's officer sees OKU Timur's findings; the Pemda admin filters the work list to the unprotected,
+    resolves one with a note, and the note stays on the finding."""
+    branch = open_as("cabang.baturaja")
+    csp = watch_csp(branch)
+    branch.goto("/rekonsiliasi/")
+    expect(branch.locator("main")).to_contain_text("16.08 Pemerintah Kabupaten Ogan Komering Ulu Timur")
+    admin = open_as("pemda.okutimur")
+    admin.goto("/")
+    admin.get_by_role("link", name=re.compile("Tidak terlindungi")).first.click()
+    expect(admin.get_by_label("Jenis")).to_have_value("tidak_terlindungi")
+    first = admin.locator("tr.finding").first
+    first.get_by_label("Penyelesaian").select_option("enrol")
+    first.get_by_label("Catatan").fill("Didaftarkan lewat pendaftaran Desember")
+    first.get_by_role("button", name="Selesaikan").click()
+    expect(admin.locator("main")).to_contain_text("Temuan diselesaikan")
+    expect(admin.locator("main")).to_contain_text("didaftarkan ke BPJS TK: Didaftarkan lewat pendaftaran Desember")
+    screenshot(admin, "rekonsiliasi", full_page=False)
+    assert csp == []
+
+
 def test_the_dashboard_fits_a_phone(open_as: OpenAs) -> None:
     page = open_as("pemda.okutimur", phone=True)
     page.goto("/")
