@@ -14,7 +14,18 @@ import sys
 
 EXIT_NOT_READY = 2
 # Commands that make the database ready, or need none.
-NO_DATABASE = {"init", "migrate", "makemigrations", "help", "version", "check", "showmigrations", "sqlmigrate", "makemessages", "compilemessages"}
+NO_DATABASE = {
+    "init",
+    "migrate",
+    "makemigrations",
+    "help",
+    "version",
+    "check",
+    "showmigrations",
+    "sqlmigrate",
+    "makemessages",
+    "compilemessages",
+}
 # Commands that write PDFs: the font must be there before they start.
 WRITES_PDF = {"serve", "certificate", "db_worker"}
 
