@@ -1,7 +1,8 @@
 """Reconciliation benchmark: the national run against the bare DuckDB join, one Pemda, memory, exactness.
 
     .venv/bin/python bench/reconcile.py [--scale 1.0] [--database-url URL] [--json out.json]
-    (or `make bench-reconcile BENCH_ARGS="--scale 0.1"`)
+    (or `make bench-reconcile BENCH_ARGS="--scale 0.1"`; on PostgreSQL:
+    scripts/with-postgres.sh .venv/bin/python bench/reconcile.py)
 
 Generated data (scale 1: 2.4 million roster rows in 546 Pemda, a participant master of 41 million rows, BKN
 censuses for 20 Pemda) with defects planted at known rates among the roster's workers (per mille, by
@@ -504,7 +505,8 @@ def run_phase(args: argparse.Namespace, phase: str, workdir: Path, url: str, **e
 def parent(args: argparse.Namespace) -> int:
     workdir = Path(args.workdir) if args.workdir else Path(tempfile.mkdtemp(prefix="lindung-bench-reconcile-"))
     workdir.mkdir(parents=True, exist_ok=True)
-    url = args.database_url or f"sqlite:///{workdir / 'bench.sqlite3'}"
+    env_url = os.environ.get("LINDUNG_DATABASE_URL", "")
+    url = args.database_url or (env_url if env_url.startswith("postgres") else f"sqlite:///{workdir / 'bench.sqlite3'}")
     db = "PostgreSQL" if url.startswith("postgres") else "SQLite"
     roster_n, master_n = sizes(args.scale)
     say(f"Rekonsiliasi, skala {args.scale}: {roster_n:,} baris daftar, {master_n:,} baris data peserta, {db}")
@@ -557,7 +559,11 @@ def report(r: dict[str, Any]) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", type=float, default=1.0, help="1.0: 2.4M roster rows vs 41M participants")
-    parser.add_argument("--database-url", help="PostgreSQL URL (default: SQLite in a temporary file)")
+    parser.add_argument(
+        "--database-url",
+        help="database URL (default: LINDUNG_DATABASE_URL when it is postgres://, as with-postgres.sh sets it; "
+        "else SQLite in a temporary file)",
+    )
     parser.add_argument("--workdir", help="work directory (default: a new temporary one, removed at the end)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary work directory")
     parser.add_argument("--json", help="also write every measurement to this JSON file")

@@ -404,7 +404,7 @@ def test_bad_rows_are_reported_by_row_and_nothing_is_loaded_unless_partial(solok
 
 
 def test_no_nik_reaches_the_log(loaded: Employer, caplog: pytest.LogCaptureFixture, tmp_path: Path) -> None:
-    caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.DEBUG, logger="lindung.reconcile")
     load(write_csv(tmp_path / "p2.csv", master_rows()[:4], header=MASTER_HEADER), day="2024-06-16")
     run()
     text = caplog.text

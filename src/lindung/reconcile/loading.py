@@ -329,7 +329,7 @@ def load_source(
         )
         SourceFile.objects.filter(pk__in=[p.pk for p in previous]).update(current=False, replaced_by=loaded)
     step("simpan", 3, 3)
-    log.info(
+    log.debug(
         "reconcile load: source=%s target=%s file=%s rows=%s rejected=%s by=%s",
         source,
         target.coverage,

@@ -239,7 +239,7 @@ def run_reconciliation(
         seconds["write"] = time.perf_counter() - mark
         seconds["total"] = time.perf_counter() - started
         Run.objects.filter(pk=run.pk).update(counts=counts, changes=changes, seconds=seconds["total"])
-    log.info(
+    log.debug(
         "reconcile run %s: scope=%s on=%s findings=%s new=%s resolved=%s seconds=%.2f",
         run.pk,
         target.coverage,
