@@ -20,7 +20,7 @@ from typing import Any
 
 import polars as pl
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from lindung.accounts.models import Role
 from lindung.accounts.scope import Scope
@@ -480,6 +480,9 @@ def cli(*args: str) -> tuple[int, str, str]:
         code = 0
     except SystemExit as exc:
         code = int(exc.code or 0)
+    except CommandError as exc:  # a usage error: the console command prints it and exits with its code
+        code = exc.returncode
+        err.write(str(exc))
     return code, out.getvalue(), err.getvalue()
 
 
@@ -519,6 +522,10 @@ def test_the_command_answers_bad_input_with_one_sentence(solok: Employer, tmp_pa
     assert code == 2 and "tidak ditemukan" in err and "Traceback" not in err
     code, _, err = cli("run", "--employer", "99.99")
     assert code == 2 and "belum terdaftar" in err
+    code, _, err = cli("run", "--employer", "13.11", "--user", "nobody")
+    assert code == 2 and "Pengguna nobody tidak ada" in err
+    code, _, err = cli("run")
+    assert code == 2 and "--employer KODE" in err
     bad = write_csv(tmp_path / "bad.csv", [["x", "y"]], header=["Nama", "Status"])
     code, out, err = cli("load", str(bad), "--source", "bpjstk", "--employer", "13.11", "--format", "json")
     assert code == 1 and json.loads(out)["message"].startswith("Berkas bad.csv tidak punya kolom NIK")
