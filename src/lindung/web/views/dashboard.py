@@ -39,6 +39,7 @@ from lindung.web.charts import ChartPoint, line_chart
 from lindung.web.coverage_cache import cached
 from lindung.web.forms import asked_day
 from lindung.web.places import Place, Reach, asked_place, home_of
+from lindung.web.views.reconcile import totals as finding_totals
 from lindung.web.views.targets import scoped_targets, target_rows
 
 TREND_MONTHS = 12
@@ -204,11 +205,7 @@ def _findings(scope: Scope) -> list[tuple[str, str, str]] | None:
     rows = reconcile_summary(scope)
     if not rows:
         return None
-    totals = dict.fromkeys(FINDING_KINDS, 0)
-    for row in rows:
-        for kind, n in row["findings"].items():
-            totals[kind] += n
-    return [(kind, FINDING_KINDS[kind], number_text(n)) for kind, n in totals.items()]
+    return [(kind, FINDING_KINDS[kind], number_text(n)) for kind, n in finding_totals(rows).items()]
 
 
 def _figures(node: Node) -> list[tuple[str, str]]:

@@ -69,6 +69,15 @@ def _evidence(finding: Finding, full: bool) -> list[tuple[str, list[tuple[str, s
     return sides
 
 
+def totals(rows: list[dict[str, Any]]) -> dict[str, int]:
+    """The open findings of `services.summary` rows added up per kind."""
+    found = dict.fromkeys(KINDS, 0)
+    for row in rows:
+        for kind, n in row["findings"].items():
+            found[kind] += n
+    return found
+
+
 def _ranked(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """A branch's Pemda, most unprotected workers first, then most money paid for nobody."""
     return sorted(
@@ -82,12 +91,9 @@ def reconciliation(request: HttpRequest, scope: Scope) -> HttpResponse:
     people = scope.can("roster.view")
     by_unit = scope.employer_code is not None and scope.unit_id is None
     counts = services.summary(scope, by="unit" if by_unit else "employer")
-    totals = dict.fromkeys(KINDS, 0)
-    for row in counts:
-        for kind, n in row["findings"].items():
-            totals[kind] += n
+    added = totals(counts)
     context: dict[str, Any] = {
-        "kinds": [(k, KINDS[k], DESCRIPTIONS[k], totals[k]) for k in KINDS],
+        "kinds": [(k, KINDS[k], DESCRIPTIONS[k], added[k]) for k in KINDS],
         "counts": _ranked(counts) if scope.role == "cabang" else counts,
         "by_unit": by_unit,
         "people": people,
