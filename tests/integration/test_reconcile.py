@@ -544,3 +544,28 @@ def test_an_uninitialised_database_is_one_sentence(tmp_path: Path) -> None:
         check=False,
     )
     assert done.returncode == 2 and "lindung init" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_national_run_reads_the_rosters_snapshot_until_a_roster_write(loaded: Employer, tmp_path: Path) -> None:
+    national = target_of(national=True)
+    assert load(write_csv(tmp_path / "n.csv", master_rows(), header=MASTER_HEADER), target=national).committed
+    first = run(national=True)
+    # Dharmasraya's Hadi too: unprotected there (no row under its NPP) and on two rosters.
+    assert first.counts == {
+        "tidak_terlindungi": 4,
+        "bayar_tanpa_orang": 2,
+        "ganda": 3,
+        "upah_tidak_sesuai": 1,
+        "belum_didata": 7,
+        "identitas_berbeda": 2,
+    }
+    assert first.seconds["export_cached"] == 0.0
+    assert run(national=True).seconds["export_cached"] == 1.0
+    assert len(list((tmp_path / "data" / "reconcile" / "roster").glob("roster-*.parquet"))) == 1
+    newcomer = nik(6, 6, 96, 13, woman=True)
+    path = write_csv(tmp_path / "baru.csv", [roster_row(newcomer, "Nina Kartika")], header=ROSTER_HEADER)
+    assert import_roster(path, "13.11", mode="commit", actor="test", today=dt.date(2024, 5, 25)).committed
+    third = run(national=True)
+    assert third.seconds["export_cached"] == 0.0
+    assert "Nina Kartika" in found(third, "tidak_terlindungi")
+    assert len(list((tmp_path / "data" / "reconcile" / "roster").glob("roster-*.parquet"))) == 1

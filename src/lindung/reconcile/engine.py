@@ -10,6 +10,9 @@ means is decided in SQL here only where it is a plain comparison; names are comp
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import os
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +20,7 @@ from typing import Any
 
 import duckdb
 import polars as pl
+from django.db import connection
 
 from lindung.domain.reconcile import identity_difference, last_month_due
 from lindung.intake.bulk import query_frame
@@ -64,6 +68,38 @@ def export_roster(path: Path, on: dt.date, employer_ids: Sequence[int] | None) -
         frame = pl.concat([own, other])
     frame.with_columns(pl.col("nik").cast(pl.Int64, strict=False)).write_parquet(path, compression="lz4")
     return frame.height
+
+
+_FINGERPRINT = """SELECT (SELECT max(id) FROM registry_changeset), (SELECT count(*) FROM registry_employment),
+    (SELECT max(id) FROM registry_employment), (SELECT max(updated_at) FROM registry_employment),
+    (SELECT count(*) FROM registry_worker), (SELECT max(updated_at) FROM registry_worker),
+    (SELECT count(*) FROM registry_workunit), (SELECT max(id) FROM registry_workunit)"""
+
+
+def roster_snapshot(folder: Path) -> tuple[Path, bool]:
+    """The whole roster as Parquet, kept in `folder` (under LINDUNG_DATA_DIR, owner-only) until a write
+    changes it: every roster write opens a ChangeSet, and an update sets `updated_at`, so the fingerprint of
+    those moves with every change. Returns the file and whether it was already there."""
+    with connection.cursor() as cursor:
+        cursor.execute(_FINGERPRINT)
+        key = hashlib.sha1(repr(cursor.fetchone()).encode(), usedforsecurity=False).hexdigest()[:20]
+    path = folder / f"roster-{key}.parquet"
+    if path.is_file():
+        return path, True
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    handle, tmp = tempfile.mkstemp(dir=folder, prefix=".roster-", suffix=".parquet")
+    os.close(handle)
+    try:
+        os.chmod(tmp, 0o600)
+        export_roster(Path(tmp), dt.date.max, None)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    for old in folder.glob("roster-*.parquet"):
+        if old != path:
+            old.unlink(missing_ok=True)
+    return path, False
 
 
 @dataclass(frozen=True)
@@ -123,6 +159,7 @@ def reconcile(
     employers: Sequence[EmployerRow],
     on: dt.date,
     unpaid_months: int,
+    workdir: Path | None = None,
     threads: int | None = None,
 ) -> Joined:
     """Every finding of the scope's employers as of `on`."""
@@ -135,7 +172,7 @@ def reconcile(
         if threads:
             con.execute(f"SET threads = {int(threads)}")
         # Small tables travel as Parquet too: DuckDB inserts row by row from Python (0.5 s for 546 rows).
-        emp = roster.parent / "employers.parquet"
+        emp = (workdir or roster.parent) / "employers.parquet"
         pl.DataFrame(
             [(e.employer_id, e.code, e.name, e.npp, e.in_scope) for e in employers],
             schema={
@@ -148,8 +185,10 @@ def reconcile(
             orient="row",
         ).write_parquet(emp)
         con.execute(f"CREATE TEMP TABLE emp AS SELECT * FROM read_parquet({_q(emp)})")
-        con.execute(f"CREATE TEMP VIEW roster AS SELECT * FROM read_parquet({_q(roster)})")
         day = on.isoformat()
+        con.execute(
+            f"CREATE TEMP VIEW roster AS SELECT * FROM read_parquet({_q(roster)}) WHERE start_date <= DATE '{day}'"
+        )
         # Active roster rows, everywhere exported; per (employer, NIK) for the scope.
         con.execute(
             f"""CREATE TEMP TABLE ra AS SELECT * FROM roster

@@ -207,9 +207,13 @@ def run_reconciliation(
     employers = _employer_rows(scope_ids)
     seconds: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="lindung-reconcile-") as folder:
-        roster = Path(folder) / "roster.parquet"
         mark = time.perf_counter()
-        engine.export_roster(roster, on, ids)
+        if ids is None:  # the nation: the roster's snapshot, exported again only after a roster write
+            roster, cached = engine.roster_snapshot(stored_path("reconcile/roster"))
+            seconds["export_cached"] = float(cached)
+        else:
+            roster = Path(folder) / "roster.parquet"
+            engine.export_roster(roster, on, ids)
         seconds["export"] = time.perf_counter() - mark
         joined = engine.reconcile(
             roster=roster,
@@ -218,6 +222,7 @@ def run_reconciliation(
             employers=employers,
             on=on,
             unpaid_months=unpaid_months,
+            workdir=Path(folder),
         )
     seconds.update({f"engine_{k}": v for k, v in joined.seconds.items()})
     if master is not None and not stored_path(master.path).is_file():
