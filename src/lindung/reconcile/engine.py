@@ -249,6 +249,12 @@ def _participants(con: Any, out: Joined, master: Path, day: str, on: dt.date, un
         FROM m GROUP BY employer_id, nik"""
     )
     con.execute('CREATE TEMP TABLE mp AS SELECT mp0.*, m.nama, m.kpj FROM mp0 JOIN m ON m."row" = mp0."row"')
+    # The active master rows, under any NPP, of every NIK the scope holds: one scan of the master serves
+    # the other NPPs of the unprotected and the doubles at BPJS TK.
+    con.execute(
+        """CREATE TEMP TABLE mm AS SELECT p.nik, p.kpj, p.npp FROM master p
+        WHERE p.aktif AND p.nik IN (SELECT nik FROM rp UNION ALL SELECT nik FROM mp)"""
+    )
     # tidak terlindungi: on the roster and active, not an active participant under the Pemda's NPP, or in arrears.
     rows = con.execute(
         f"""WITH t AS (
@@ -263,8 +269,8 @@ def _participants(con: Any, out: Joined, master: Path, day: str, on: dt.date, un
         SELECT t.employer_id, t.nik, t.unit_id, t.worker_id, t.name, t.active, t.inactive_rows, t.last_paid,
             t.unpaid, t.kpj, t.start_date, o.npps
         FROM t LEFT JOIN (
-            SELECT nik, list(DISTINCT npp ORDER BY npp) AS npps FROM master
-            WHERE aktif AND nik IN (SELECT nik FROM t WHERE active IS NULL OR NOT active) GROUP BY nik
+            SELECT nik, list(DISTINCT npp ORDER BY npp) AS npps FROM mm
+            WHERE nik IN (SELECT nik FROM t WHERE active IS NULL OR NOT active) GROUP BY nik
         ) o ON o.nik = t.nik
         WHERE t.active IS NULL OR NOT t.active OR t.unpaid >= {int(unpaid_months)}"""
     ).fetchall()
@@ -332,16 +338,12 @@ def _participants(con: Any, out: Joined, master: Path, day: str, on: dt.date, un
     _identity(out, rows, "bpjstk")
     # ganda at BPJS TK: two active KPJ for one NIK, or active under two Pemda's NPPs (any NIK of the scope).
     # First the NIKs with two active rows anywhere (a count, no lists), then their details.
-    con.execute(
-        """CREATE TEMP TABLE twice AS SELECT p.nik FROM master p
-        WHERE p.aktif AND p.nik IN (SELECT nik FROM rp UNION ALL SELECT nik FROM mp WHERE active)
-        GROUP BY p.nik HAVING count(*) > 1"""
-    )
+    con.execute("""CREATE TEMP TABLE twice AS SELECT nik FROM mm GROUP BY nik HAVING count(*) > 1""")
     rows = con.execute(
         """WITH k AS (
             SELECT p.nik, count(DISTINCT p.kpj) AS kpjs, list(DISTINCT p.npp ORDER BY p.npp) AS npps,
                    count(DISTINCT p.npp) FILTER (WHERE p.npp IN (SELECT npp FROM emp WHERE npp IS NOT NULL)) AS pemda
-            FROM master p WHERE p.aktif AND p.nik IN (SELECT nik FROM twice)
+            FROM mm p WHERE p.nik IN (SELECT nik FROM twice)
             GROUP BY p.nik HAVING count(DISTINCT p.kpj) > 1 OR pemda > 1)
         SELECT s.employer_id, k.nik, s.unit_id, s.worker_id, s.name, k.kpjs, k.npps, k.pemda FROM k
         JOIN (SELECT employer_id, nik, unit_id, worker_id, name FROM rp
