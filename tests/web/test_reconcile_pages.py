@@ -100,3 +100,13 @@ def test_the_dashboard_counts_the_open_findings_of_the_scope(found: None, person
     assert '<span class="n">2</span> <span class="l">Tidak terlindungi</span>' in admin
     assert '<span class="n">1</span> <span class="l">Tidak terlindungi</span>' in text_of(personas["clerk"], "/")
     assert "Temuan rekonsiliasi" not in text_of(personas["other_admin"], "/")  # nothing run for Kabupaten Solok
+
+
+def test_a_branch_sees_its_pemda_ranked_by_unprotected_workers_then_money_paid_for_nobody() -> None:
+    from lindung.web.views.reconcile import _ranked
+
+    def row(code: str, unprotected: int, paid: int) -> dict[str, Any]:
+        return {"employer": code, "findings": {"tidak_terlindungi": unprotected, "bayar_tanpa_orang": paid}}
+
+    rows = [row("16.01", 2, 9), row("16.02", 5, 0), row("16.03", 2, 10), row("16.04", 2, 10)]
+    assert [r["employer"] for r in _ranked(rows)] == ["16.02", "16.03", "16.04", "16.01"]
