@@ -37,7 +37,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from harness import Stages, maxrss_bytes, say, server_info, setup_django
+from harness import Stages, maxrss_bytes, run_child, say, server_info
 
 PG_SETTINGS = ("fsync", "synchronous_commit", "full_page_writes", "shared_buffers", "work_mem",
                "effective_cache_size", "max_parallel_workers_per_gather", "jit")  # fmt: skip
@@ -434,9 +434,7 @@ PHASES: dict[str, Callable[[argparse.Namespace], dict[str, Any]]] = {
 
 
 def child(args: argparse.Namespace) -> None:
-    setup_django(args.database_url)
-    result = PHASES[args.phase](args)
-    Path(args.result).write_text(json.dumps(result, default=str))
+    run_child(PHASES[args.phase], args)
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 import resource
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 
@@ -20,6 +22,13 @@ def setup_django(database_url: str) -> None:
     import django
 
     django.setup()
+
+
+def run_child(phase: Callable[[Any], dict[str, Any]], args: Any) -> None:
+    """A child process's one phase: Django on the bench's database, the phase, its result as JSON in args.result."""
+    setup_django(args.database_url)
+    result = phase(args)
+    Path(args.result).write_text(json.dumps(result, default=str))
 
 
 def server_info(postgres: Sequence[str], sqlite: Sequence[str]) -> dict[str, Any]:

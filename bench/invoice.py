@@ -33,7 +33,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from harness import Stages, maxrss_bytes, say, server_info, setup_django
+from harness import Stages, maxrss_bytes, run_child, say, server_info
 
 PG_SETTINGS = ("fsync", "synchronous_commit", "full_page_writes", "shared_buffers", "work_mem")
 SQLITE_SETTINGS = ("journal_mode", "synchronous", "cache_size")
@@ -632,9 +632,7 @@ PHASES: dict[str, Callable[[argparse.Namespace], dict[str, Any]]] = {
 
 
 def child(args: argparse.Namespace) -> None:
-    setup_django(args.database_url)
-    result = PHASES[args.phase](args)
-    Path(args.result).write_text(json.dumps(result, default=str))
+    run_child(PHASES[args.phase], args)
 
 
 # ---------------------------------------------------------------------------------------------------------

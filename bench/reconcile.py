@@ -36,7 +36,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from harness import say, setup_django
+from harness import run_child, say
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -478,9 +478,7 @@ PHASES = {
 
 
 def child(args: argparse.Namespace) -> None:
-    setup_django(args.database_url)
-    result = PHASES[args.phase](args)
-    Path(args.result).write_text(json.dumps(result, default=str))
+    run_child(PHASES[args.phase], args)
 
 
 def run_phase(args: argparse.Namespace, phase: str, workdir: Path, url: str, **extra: Any) -> dict[str, Any]:
