@@ -75,6 +75,14 @@ def test_a_revoked_document_says_so_with_the_reason_and_cannot_be_revoked_twice(
         services.revoke(doc.number, actor="kc.solok", reason="lagi")
 
 
+def test_a_token_never_begins_with_a_dash_which_the_command_line_would_read_as_an_option(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    drawn = iter(["-leading-dash", "--two", "ok-token"])
+    monkeypatch.setattr("lindung.documents.tokens.secrets.token_urlsafe", lambda n: next(drawn))
+    assert new_token_id() == "ok-token"
+
+
 def test_an_altered_or_forged_token_is_told_apart_from_a_genuine_one(world: World) -> None:
     doc = services.issue_employer_certificate("13.11", actor="test", on=ON)
     genuine = sign(doc.token_id)

@@ -13,7 +13,10 @@ SALT = "lindung.documents.verifikasi"
 
 
 def new_token_id() -> str:
-    return secrets.token_urlsafe(16)
+    """A random id that never begins with "-", so `lindung certificate verify TOKEN` never reads it as an option."""
+    while (token_id := secrets.token_urlsafe(16)).startswith("-"):
+        pass
+    return token_id
 
 
 def sign(token_id: str) -> str:

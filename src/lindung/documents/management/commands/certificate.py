@@ -56,7 +56,9 @@ class Command(LindungCommand):
         add_format(resume)
         verify = sub.add_parser("verify", help="memeriksa keaslian dokumen dari tokennya (isi kode QR)")
         verify.add_argument(
-            "token", help="token dari alamat /verifikasi/<token>, alamat itu sendiri, atau nomor dokumen"
+            "token",
+            help="token dari alamat /verifikasi/<token>, alamat itu sendiri, atau nomor dokumen "
+            "(token lama yang diawali '-' ditulis setelah '--')",
         )
         add_format(verify)
         revoke = sub.add_parser("revoke", help="mencabut dokumen (dicatat siapa dan mengapa)")
