@@ -58,6 +58,20 @@ def hwm_bytes() -> int:
     return 0
 
 
+def pemda_npp(e: int) -> str:
+    """Pemda NPPs interleaved with the companies' (every 184th number), as real NPPs are: a file sorted by NPP
+    then holds each Pemda's rows between companies' rows, not in one block whose statistics a scan could skip."""
+    return f"{10_000_000 + e * 184:08d}"
+
+
+def spread(index: Any) -> Any:
+    """NIKs scattered over the 16-digit range by a bijection of the row index (odd multiplier mod 2^52), as
+    real NIKs from every region are: no row group of the master can be skipped by a join's min/max filter."""
+    import polars as pl
+
+    return (pl.lit(1_100_000_000_000_000, pl.Int64) + (index * 2_654_435_761) % (1 << 52)).cast(pl.String)
+
+
 def sizes(scale: float) -> tuple[int, int]:
     roster = max(int(2_400_000 * scale), PEMDA_ROWS * 3)
     master = max(int(41_000_000 * scale), roster * 2)
@@ -85,7 +99,10 @@ def phase_setup(args: argparse.Namespace) -> dict[str, Any]:
         .values_list("code", "name")[:EMPLOYERS]
     )
     Employer.objects.bulk_create(
-        [Employer(region_id=code, name=f"Pemerintah {name}", npp=f"9{i:07d}") for i, (code, name) in enumerate(regions)]
+        [
+            Employer(region_id=code, name=f"Pemerintah {name}", npp=pemda_npp(i))
+            for i, (code, name) in enumerate(regions)
+        ]
     )
     ids = dict(Employer.objects.values_list("region_id", "id"))
     WorkUnit.objects.bulk_create(
@@ -115,7 +132,7 @@ def _generate(args: argparse.Namespace) -> dict[str, Any]:
         .otherwise(1 + (pl.col("i") - PEMDA_ROWS) % (EMPLOYERS - 1))
         .alias("e"),
         (pl.col("i") % UNITS).alias("u"),
-        (pl.lit(3_100_000_000_000_000, pl.Int64) + pl.col("i")).cast(pl.String).alias("nik"),
+        spread(pl.col("i")).alias("nik"),
         (pl.lit(dt.date(1970, 1, 1)) + pl.duration(days=pl.col("i") % 12000)).alias("birth"),
         (2_000_000 + (pl.col("i") % 50) * 10_000).alias("wage"),
     )
@@ -162,8 +179,8 @@ def _generate(args: argparse.Namespace) -> dict[str, Any]:
     j = pl.int_range(0, paid_n, dtype=pl.Int64, eager=True)
     paid_only = pl.DataFrame(
         {
-            "nik": (5_000_000_000_000_000 + j).cast(pl.String),
-            "kpj": "P" + (5_000_000_000_000_000 + j).cast(pl.String),
+            "nik": pl.select(spread(roster_n + j)).to_series(),
+            "kpj": "P" + pl.select(spread(roster_n + j)).to_series(),
             "e": (j % EMPLOYERS),
             "nama": pl.Series([OTHER_NAMES[1]] * paid_n),
             "tanggal_lahir": pl.Series([dt.date(1980, 1, 1)] * paid_n),
@@ -174,15 +191,16 @@ def _generate(args: argparse.Namespace) -> dict[str, Any]:
         }
     )
     pemda_rows = pl.concat([m, second_kpj, paid_only]).with_columns(
-        ("9" + pl.col("e").cast(pl.String).str.zfill(7)).alias("npp")
+        (10_000_000 + pl.col("e") * 184).cast(pl.String).alias("npp")
     )
     filler_n = max(0, master_n - pemda_rows.height)
     k = pl.int_range(0, filler_n, dtype=pl.Int64, eager=True)
     filler = pl.DataFrame(
         {
-            "nik": (6_000_000_000_000_000 + k).cast(pl.String),
-            "kpj": "C" + (6_000_000_000_000_000 + k).cast(pl.String),
-            "npp": "8" + (k % COMPANIES).cast(pl.String).str.zfill(7),
+            "nik": pl.select(spread(roster_n + paid_n + k)).to_series(),
+            "kpj": "C" + pl.select(spread(roster_n + paid_n + k)).to_series(),
+            # the companies take the numbers between the Pemda's (pemda_npp)
+            "npp": (10_000_001 + (k % COMPANIES) + (k % COMPANIES) // 183).cast(pl.String),
             "nama": pl.Series([OTHER_NAMES[2]] * filler_n),
             "aktif": (k % 10 != 0),
             "upah": (3_000_000 + (k % 100) * 10_000).cast(pl.Int64),
@@ -216,6 +234,7 @@ def phase_populate(args: argparse.Namespace) -> dict[str, Any]:
     from django.db import connection, transaction
 
     from lindung.intake.bulk import insert_frame
+    from lindung.reconcile.engine import doubles, pemda_part
     from lindung.reconcile.models import SourceFile
     from lindung.reconcile.reader import SCHEMAS
     from lindung.registry.models import Employer, WorkUnit
@@ -290,6 +309,9 @@ def phase_populate(args: argparse.Namespace) -> dict[str, Any]:
     stored.write_parquet(
         folder / "bpjstk" / "national.parquet", compression="zstd", statistics=True, row_group_size=256_000
     )
+    # as `reconcile load` writes them beside the master
+    doubles(folder / "bpjstk" / "national.parquet")
+    pemda_part(folder / "bpjstk" / "national.parquet", list(Employer.objects.values_list("npp", flat=True)))
     SourceFile.objects.create(
         source="bpjstk",
         coverage="national",
@@ -468,7 +490,18 @@ def phase_pemda(args: argparse.Namespace) -> dict[str, Any]:
     return {"seconds": min(times), "runs": times, "stages": result.seconds, "counts": result.counts, "hwm": hwm_bytes()}
 
 
+def phase_clear(args: argparse.Namespace) -> dict[str, Any]:
+    """The findings and runs of an earlier run removed, so that --reuse measures a first run again."""
+    from lindung.reconcile.models import Finding, FindingEvent, Run
+
+    FindingEvent.objects.all().delete()
+    Finding.objects.all().delete()
+    Run.objects.all().delete()
+    return {}
+
+
 PHASES = {
+    "clear": phase_clear,
     "setup": phase_setup,
     "populate": phase_populate,
     "bare": phase_bare,
@@ -510,9 +543,15 @@ def parent(args: argparse.Namespace) -> int:
     say(f"Rekonsiliasi, skala {args.scale}: {roster_n:,} baris daftar, {master_n:,} baris data peserta, {db}")
     try:
         results: dict[str, Any] = {"scale": args.scale, "database": db, "date": dt.date.today().isoformat()}
-        results["setup"] = run_phase(args, "setup", workdir, url)
-        say(f"  setup {results['setup']['seconds']:.1f} s")
-        results["populate"] = run_phase(args, "populate", workdir, url)
+        kept = workdir / "populate.json"
+        if args.reuse and kept.is_file():  # the data of an earlier run with --workdir, findings cleared
+            results["populate"] = json.loads(kept.read_text())
+            run_phase(args, "clear", workdir, url)
+        else:
+            results["setup"] = run_phase(args, "setup", workdir, url)
+            say(f"  setup {results['setup']['seconds']:.1f} s")
+            results["populate"] = run_phase(args, "populate", workdir, url)
+            kept.write_text(json.dumps(results["populate"]))
         p = results["populate"]
         say(
             f"  data: {p['roster_rows']:,} daftar ditulis {p['roster_write_seconds']:.1f} s, "
@@ -564,6 +603,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--workdir", help="work directory (default: a new temporary one, removed at the end)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary work directory")
+    parser.add_argument(
+        "--reuse", action="store_true", help="with --workdir: reuse the data an earlier run generated there"
+    )
     parser.add_argument("--json", help="also write every measurement to this JSON file")
     parser.add_argument("--phase", choices=tuple(PHASES), help=argparse.SUPPRESS)
     parser.add_argument("--result", help=argparse.SUPPRESS)

@@ -2,9 +2,15 @@
 
 Every input is a Parquet file: the master and the census as loaded (`reconcile/loading.py`), the roster as
 exported by one query (`export_roster`: COPY on PostgreSQL, one fetch on SQLite). DuckDB reads them in
-place; nothing of the master enters the Python heap except the rows of a finding. What each difference
-means is decided in SQL here only where it is a plain comparison; names are compared tolerantly in Python
-(`domain.reconcile.names_match`) for the few rows whose written names differ at all.
+place and writes every finding, with its key, its evidence as JSON and the digest of that evidence, to one
+Parquet file (`FOUND`); `diff` then compares that file with the findings already stored. No finding becomes
+a Python object: Python is asked only what the domain decides and SQL cannot say plainly, for the few rows
+that need it (whether two written names are one person's, `domain.reconcile.names_match`; what a month of
+contributions costs, the `price` the caller passes).
+
+The master is read twice, each time only the columns needed: the rows under the scope's NPPs, and the NIK
+and status of every row to find who among the unprotected is active under another NPP. Two active rows for
+one NIK anywhere (`doubles`) are counted once per master file and kept beside it.
 """
 
 from __future__ import annotations
@@ -13,7 +19,8 @@ import datetime as dt
 import hashlib
 import os
 import tempfile
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,7 +29,7 @@ import duckdb
 import polars as pl
 from django.db import connection
 
-from lindung.domain.reconcile import identity_difference, last_month_due
+from lindung.domain.reconcile import KINDS, birth_date_difference, last_month_due, names_match
 from lindung.intake.bulk import query_frame
 
 ROSTER_SCHEMA: dict[str, type[pl.DataType]] = {
@@ -46,6 +53,15 @@ JOIN registry_worker w ON w.id = e.worker_id
 JOIN registry_workunit u ON u.id = e.unit_id
 WHERE e.start_date <= %s {where}
 """
+# What each kind compares the roster with (the other kinds say it in their qualifier).
+BASIS = {"tidak_terlindungi": "bpjstk", "bayar_tanpa_orang": "bpjstk", "upah_tidak_sesuai": "bpjstk"}
+# The columns of the findings file, in order: what `diff` and the services read.
+FOUND = (
+    "key", "kind", "employer_id", "code", "nik", "qualifier", "unit_id", "unit_code", "worker_id", "name",
+    "basis", "evidence", "digest",
+)  # fmt: skip
+# Rupiah per month for (employer id, reported wage) pairs; None where it cannot be computed.
+Price = Callable[[list[tuple[int, int]]], list[int | None]]
 
 
 def export_roster(path: Path, on: dt.date, employer_ids: Sequence[int] | None) -> int:
@@ -76,6 +92,20 @@ _FINGERPRINT = """SELECT (SELECT max(id) FROM registry_changeset), (SELECT count
     (SELECT count(*) FROM registry_workunit), (SELECT max(id) FROM registry_workunit)"""
 
 
+def _private_write(path: Path, write: Callable[[Path], Any]) -> None:
+    """Write `path` owner-only and atomically: a half-written file never takes the place of a whole one."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=path.suffix)
+    os.close(handle)
+    try:
+        os.chmod(tmp, 0o600)
+        write(Path(tmp))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
 def roster_snapshot(folder: Path) -> tuple[Path, bool]:
     """The whole roster as Parquet, kept in `folder` (under LINDUNG_DATA_DIR, owner-only) until a write
     changes it: every roster write opens a ChangeSet, and an update sets `updated_at`, so the fingerprint of
@@ -86,20 +116,53 @@ def roster_snapshot(folder: Path) -> tuple[Path, bool]:
     path = folder / f"roster-{key}.parquet"
     if path.is_file():
         return path, True
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    handle, tmp = tempfile.mkstemp(dir=folder, prefix=".roster-", suffix=".parquet")
-    os.close(handle)
-    try:
-        os.chmod(tmp, 0o600)
-        export_roster(Path(tmp), dt.date.max, None)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    _private_write(path, lambda tmp: export_roster(tmp, dt.date.max, None))
     for old in folder.glob("roster-*.parquet"):
         if old != path:
             old.unlink(missing_ok=True)
     return path, False
+
+
+def doubles_path(master: Path) -> Path:
+    return master.with_name(master.stem + ".ganda.parquet")
+
+
+def doubles(master: Path) -> Path:
+    """The NIKs with two or more active rows in the master, with their KPJs and NPPs: written once beside the
+    master (when it is loaded, or by the first run that needs it) and read by every run after. Found by
+    sorting the active NIKs (2 s for 41 million; a hash aggregate over as many groups takes 7 s)."""
+    path = doubles_path(master)
+    if path.is_file():
+        return path
+    niks = pl.scan_parquet(master).filter(pl.col("aktif")).select("nik").collect().get_column("nik").sort()
+    twice = niks.filter(niks == niks.shift(1)).unique()
+    frame = (
+        pl.scan_parquet(master)
+        .filter(pl.col("aktif") & pl.col("nik").is_in(twice.implode()))
+        .group_by("nik")
+        .agg(pl.col("kpj").n_unique().alias("kpjs"), pl.col("npp").unique().sort().alias("npps"))
+        .collect()
+    )
+    _private_write(path, frame.write_parquet)
+    return path
+
+
+def pemda_part(master: Path, npps: Sequence[str]) -> Path:
+    """The master's rows under the NPPs of the Pemda lindung knows, as a file of their own beside it, so that
+    a run reads them without decompressing the nation's columns (every row group of a master sorted by NPP
+    holds some Pemda's rows). Written when the master is loaded and again whenever a Pemda gains an NPP
+    the part does not hold; its name carries the NPPs it was cut for."""
+    wanted = sorted(set(npps))
+    tag = hashlib.sha1("|".join(wanted).encode(), usedforsecurity=False).hexdigest()[:12]
+    path = master.with_name(f"{master.stem}.pemda-{tag}.parquet")
+    if path.is_file():
+        return path
+    frame = pl.scan_parquet(master).filter(pl.col("npp").is_in(wanted)).collect()
+    _private_write(path, lambda tmp: frame.write_parquet(tmp, compression="lz4"))
+    for old in master.parent.glob(f"{master.stem}.pemda-*.parquet"):
+        if old != path:
+            old.unlink(missing_ok=True)
+    return path
 
 
 @dataclass(frozen=True)
@@ -112,23 +175,9 @@ class EmployerRow:
 
 
 @dataclass
-class Item:
-    kind: str
-    employer_id: int
-    nik: str  # the engine holds NIKs as numbers; an item as the 16 digits
-    qualifier: str
-    unit_id: int | None
-    worker_id: int | None
-    name: str
-    evidence: dict[str, Any]
-
-    def __post_init__(self) -> None:
-        self.nik = str(self.nik)
-
-
-@dataclass
 class Joined:
-    items: list[Item] = field(default_factory=list)
+    found: Path  # every finding of the run, the columns of FOUND
+    counts: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)  # employers not compared with BPJS TK, and why
 
@@ -139,16 +188,14 @@ def _plain(column: str) -> str:
     return f"regexp_replace(lower(split_part({column}, ',', 1)), '[^a-z]', '', 'g')"
 
 
-def _q(path: Path) -> str:
+def _q(path: Path | str) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 
 
-def _month(value: dt.date | None) -> str | None:
-    return None if value is None else f"{value:%Y-%m}"
-
-
-def _day(value: dt.date | None) -> str | None:
-    return None if value is None else value.isoformat()
+def _parquet(con: Any, frame: pl.DataFrame, path: Path, table: str) -> None:
+    """A small frame into DuckDB through a Parquet file (DuckDB inserts Python rows one by one)."""
+    frame.write_parquet(path)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM read_parquet({_q(path)})")
 
 
 def reconcile(
@@ -159,229 +206,294 @@ def reconcile(
     employers: Sequence[EmployerRow],
     on: dt.date,
     unpaid_months: int,
-    workdir: Path | None = None,
+    workdir: Path,
+    price: Price,
     threads: int | None = None,
 ) -> Joined:
-    """Every finding of the scope's employers as of `on`."""
-    import time
-
-    out = Joined()
+    """Every finding of the scope's employers as of `on`, written to `workdir`/found.parquet."""
+    out = Joined(found=workdir / "found.parquet")
     started = time.perf_counter()
     con = duckdb.connect()
     try:
         if threads:
             con.execute(f"SET threads = {int(threads)}")
-        # Small tables travel as Parquet too: DuckDB inserts row by row from Python (0.5 s for 546 rows).
-        emp = (workdir or roster.parent) / "employers.parquet"
-        pl.DataFrame(
-            [(e.employer_id, e.code, e.name, e.npp, e.in_scope) for e in employers],
-            schema={
-                "employer_id": pl.Int64,
-                "code": pl.String,
-                "name": pl.String,
-                "npp": pl.String,
-                "in_scope": pl.Boolean,
-            },
-            orient="row",
-        ).write_parquet(emp)
-        con.execute(f"CREATE TEMP TABLE emp AS SELECT * FROM read_parquet({_q(emp)})")
-        day = on.isoformat()
-        con.execute(
-            f"CREATE TEMP VIEW roster AS SELECT * FROM read_parquet({_q(roster)}) WHERE start_date <= DATE '{day}'"
+        con.execute("SET preserve_insertion_order = false; SET enable_progress_bar = false")
+        _parquet(
+            con,
+            pl.DataFrame(
+                [(e.employer_id, e.code, e.name, e.npp, e.in_scope) for e in employers],
+                schema={
+                    "employer_id": pl.Int64,
+                    "code": pl.String,
+                    "name": pl.String,
+                    "npp": pl.String,
+                    "in_scope": pl.Boolean,
+                },
+                orient="row",
+            ),
+            workdir / "employers.parquet",
+            "emp",
         )
-        # Active roster rows, everywhere exported; per (employer, NIK) for the scope.
+        day = f"DATE '{on.isoformat()}'"
         con.execute(
-            f"""CREATE TEMP TABLE ra AS SELECT * FROM roster
-            WHERE start_date <= DATE '{day}' AND (end_date IS NULL OR end_date >= DATE '{day}')"""
+            f"""CREATE TEMP TABLE roster AS SELECT employment_id, employer_id, unit_id, unit_code, worker_id, nik,
+                name, birth_date, wage, start_date, end_date
+            FROM read_parquet({_q(roster)}) WHERE start_date <= {day}"""
         )
-        # Numbers only in the GROUP BY (an aggregate over text costs more than the join itself); the names and
-        # codes of the representative employment are joined on afterwards, and the lists of the few doubles
-        # are made by the query that reports them.
+        con.execute(f"CREATE TEMP TABLE ra AS SELECT * FROM roster WHERE end_date IS NULL OR end_date >= {day}")
+        # Per (employer, NIK) of the scope: numbers only in the GROUP BY (an aggregate over text costs more
+        # than the join itself); the names and codes of the representative employment are joined on after.
         con.execute(
             """CREATE TEMP TABLE rp0 AS SELECT r.employer_id, r.nik, min(r.worker_id) AS worker_id,
-                arg_min(r.employment_id, r.unit_id) AS employment_id, min(r.unit_id) <> max(r.unit_id) AS several_units,
-                sum(r.wage) AS wage, min(r.birth_date) AS birth_date, min(r.start_date) AS start_date
+                arg_min(r.employment_id, r.unit_id) AS employment_id, sum(r.wage) AS wage,
+                min(r.birth_date) AS birth_date, min(r.start_date) AS start_date
             FROM ra r JOIN emp e ON e.employer_id = r.employer_id AND e.in_scope GROUP BY r.employer_id, r.nik"""
         )
         con.execute(
             """CREATE TEMP TABLE rp AS SELECT rp0.*, ra.unit_id, ra.unit_code, ra.name
             FROM rp0 JOIN ra ON ra.employment_id = rp0.employment_id"""
         )
-        compared = {e.employer_id for e in employers if e.in_scope and e.npp}
+        con.execute(
+            """CREATE TEMP TABLE found (kind VARCHAR, employer_id BIGINT, nik BIGINT, qualifier VARCHAR,
+                unit_id BIGINT, unit_code VARCHAR, worker_id BIGINT, name VARCHAR, evidence VARCHAR)"""
+        )
         for e in employers:
             if e.in_scope and not e.npp:
                 out.skipped.append(f"{e.code} {e.name}: belum punya NPP, tidak dibandingkan dengan data BPJS TK")
         out.seconds["roster"] = time.perf_counter() - started
+        compared = any(e.in_scope and e.npp for e in employers)
         if master is not None and compared:
             mark = time.perf_counter()
-            _participants(con, out, master, day, on, unpaid_months)
+            _participants(con, master, day, on, unpaid_months, workdir, price)
             out.seconds["join"] = time.perf_counter() - mark
         elif master is None:
             out.skipped.append("belum ada data peserta BPJS TK yang dimuat untuk lingkup ini")
         mark = time.perf_counter()
-        _roster_doubles(con, out)
+        _roster_doubles(con)
         if census:
-            _census(con, out, census)
+            _census(con, census, workdir)
         out.seconds["census"] = time.perf_counter() - mark
+        mark = time.perf_counter()
+        basis = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in BASIS.items())
+        # The key is domain.reconcile.finding_key; the first of two rows with one key is kept.
+        con.execute(
+            f"""COPY (
+                SELECT substr(sha256(f.kind || '|' || e.code || '|' || CAST(f.nik AS VARCHAR) || '|' || f.qualifier),
+                        1, 40) AS key,
+                    f.kind, f.employer_id, e.code, CAST(f.nik AS VARCHAR) AS nik, f.qualifier, f.unit_id, f.unit_code,
+                    f.worker_id, left(coalesce(f.name, ''), 200) AS name,
+                    CASE f.kind {basis} WHEN 'belum_didata' THEN 'bkn' ELSE f.qualifier END AS basis,
+                    f.evidence, substr(sha256(f.evidence), 1, 40) AS digest
+                FROM found f JOIN emp e ON e.employer_id = f.employer_id
+                QUALIFY row_number() OVER (PARTITION BY key ORDER BY f.unit_id NULLS LAST, f.worker_id, f.name) = 1
+            ) TO {_q(out.found)} (FORMAT parquet)"""
+        )
+        counted = dict(
+            con.execute("SELECT kind, count(*) FROM read_parquet(?) GROUP BY kind", [str(out.found)]).fetchall()
+        )
+        out.counts = {k: int(counted.get(k, 0)) for k in KINDS}
+        out.seconds["found"] = time.perf_counter() - mark
     finally:
         con.close()
     out.seconds["total"] = time.perf_counter() - started
     return out
 
 
-def _participants(con: Any, out: Joined, master: Path, day: str, on: dt.date, unpaid_months: int) -> None:
+_UNPROTECTED = """json_merge_patch(to_json({{
+        'alasan': CASE WHEN t.active IS NULL THEN 'tidak ada di data peserta BPJS TK untuk NPP Pemda'
+                       WHEN NOT t.active THEN 'NONAKTIF di BPJS TK'
+                       ELSE 'iuran menunggak ' || t.unpaid || ' bulan' END,
+        'daftar': {{'mulai': t.start_date}},
+        'bpjstk': {{'aktif': coalesce(t.active, false), 'kpj': t.kpj,
+                    'bulan_iuran_terakhir': strftime(t.last_paid, '%Y-%m')}}}}),
+    to_json({{'bulan_menunggak': CASE WHEN t.active THEN t.unpaid END,
+              'aktif_di_npp_lain': CASE WHEN len(o.npps) > 0 THEN o.npps END}}))"""
+
+
+def _participants(
+    con: Any, master: Path, day: str, on: dt.date, unpaid_months: int, workdir: Path, price: Price
+) -> None:
     due = last_month_due(on)
     due_index = due.year * 12 + due.month - 1
-    con.execute(f"CREATE TEMP VIEW master AS SELECT * FROM read_parquet({_q(master)})")
-    # The scope's participants: rows under the NPP of an employer in scope.
+    # The scope's participants: rows under the NPP of an employer in scope, read with the NPPs as constants
+    # so that the scan filters them before it reads any other column.
+    npps = [r[0] for r in con.execute("SELECT DISTINCT npp FROM emp WHERE npp <> ''").fetchall()]
+    scoped = [r[0] for r in con.execute("SELECT DISTINCT npp FROM emp WHERE in_scope AND npp IS NOT NULL").fetchall()]
+    # A national or branch run reads the Pemda part; one Pemda reads the master, whose NPP order lets the scan
+    # skip every row group but its own.
+    part = pemda_part(master, npps) if len(scoped) > 1 else master
+    listed = ", ".join(_q(n) for n in scoped)
     con.execute(
-        f"""CREATE TEMP TABLE m AS SELECT p.*, e.employer_id,
-            p.aktif AND (p.tanggal_kepesertaan IS NULL OR p.tanggal_kepesertaan <= DATE '{day}') AS active
-        FROM master p JOIN emp e ON e.npp = p.npp AND e.in_scope"""
+        f"""CREATE TEMP TABLE m AS SELECT p.nik, p.kpj, p.nama, p.tanggal_lahir, p.upah, p.tanggal_kepesertaan,
+            p.bulan_iuran_terakhir, p."row", e.employer_id,
+            p.aktif AND (p.tanggal_kepesertaan IS NULL OR p.tanggal_kepesertaan <= {day}) AS active
+        FROM read_parquet({_q(part)}) p JOIN emp e ON e.npp = p.npp AND e.in_scope
+        WHERE p.npp IN ({listed})"""
     )
     con.execute(
         """CREATE TEMP TABLE mp0 AS SELECT employer_id, nik, bool_or(active) AS active,
             max(bulan_iuran_terakhir) FILTER (WHERE active) AS last_paid,
             min(tanggal_kepesertaan) FILTER (WHERE active) AS first_day,
             max(upah) FILTER (WHERE active) AS upah,
-            arg_max(tanggal_lahir, active::INT) AS lahir, arg_max("row", active::INT) AS "row",
-            count(*) FILTER (WHERE NOT active) AS inactive_rows
+            arg_max(tanggal_lahir, active::INT) AS lahir, arg_max("row", active::INT) AS "row"
         FROM m GROUP BY employer_id, nik"""
     )
     con.execute('CREATE TEMP TABLE mp AS SELECT mp0.*, m.nama, m.kpj FROM mp0 JOIN m ON m."row" = mp0."row"')
-    # The active master rows, under any NPP, of every NIK the scope holds: one scan of the master serves
-    # the other NPPs of the unprotected and the doubles at BPJS TK.
+    # Every roster row of a Pemda with an NPP beside its participant row, if any: one join serves the
+    # unprotected, the wages and the identities.
     con.execute(
-        """CREATE TEMP TABLE mm AS SELECT p.nik, p.kpj, p.npp FROM master p
-        WHERE p.aktif AND p.nik IN (SELECT nik FROM rp UNION ALL SELECT nik FROM mp)"""
+        f"""CREATE TEMP TABLE j AS SELECT r.employer_id, r.nik, r.unit_id, r.unit_code, r.worker_id, r.name,
+            r.birth_date, r.wage, r.start_date, mp.nik IS NOT NULL AS matched, mp.active, mp.last_paid, mp.kpj,
+            mp.upah, mp.nama, mp.lahir,
+            CASE WHEN mp.active AND mp.last_paid IS NOT NULL
+                 THEN {due_index} - (year(mp.last_paid) * 12 + month(mp.last_paid) - 1)
+                 WHEN mp.active AND mp.first_day IS NOT NULL
+                 THEN {due_index} - (year(mp.first_day) * 12 + month(mp.first_day) - 1) + 1
+                 ELSE 0 END AS unpaid
+        FROM rp r LEFT JOIN mp ON mp.employer_id = r.employer_id AND mp.nik = r.nik
+        WHERE r.employer_id IN (SELECT employer_id FROM emp WHERE npp <> '')"""
     )
-    # tidak terlindungi: on the roster and active, not an active participant under the Pemda's NPP, or in arrears.
-    rows = con.execute(
-        f"""WITH t AS (
-            SELECT r.*, mp.active, mp.last_paid, mp.first_day, mp.inactive_rows, mp.kpj,
-                CASE WHEN mp.active AND mp.last_paid IS NOT NULL
-                     THEN {due_index} - (year(mp.last_paid) * 12 + month(mp.last_paid) - 1)
-                     WHEN mp.active AND mp.first_day IS NOT NULL
-                     THEN {due_index} - (year(mp.first_day) * 12 + month(mp.first_day) - 1) + 1
-                     ELSE 0 END AS unpaid
-            FROM rp r JOIN emp e ON e.employer_id = r.employer_id AND e.npp IS NOT NULL
-            LEFT JOIN mp ON mp.employer_id = r.employer_id AND mp.nik = r.nik)
-        SELECT t.employer_id, t.nik, t.unit_id, t.worker_id, t.name, t.active, t.inactive_rows, t.last_paid,
-            t.unpaid, t.kpj, t.start_date, o.npps
-        FROM t LEFT JOIN (
-            SELECT nik, list(DISTINCT npp ORDER BY npp) AS npps FROM mm
-            WHERE nik IN (SELECT nik FROM t WHERE active IS NULL OR NOT active) GROUP BY nik
-        ) o ON o.nik = t.nik
-        WHERE t.active IS NULL OR NOT t.active OR t.unpaid >= {int(unpaid_months)}"""
-    ).fetchall()
-    for employer_id, nik, unit_id, worker_id, name, active, inactive, last_paid, unpaid, kpj, start, npps in rows:
-        if active is None:
-            reason = "tidak ada di data peserta BPJS TK untuk NPP Pemda" if not inactive else "NONAKTIF di BPJS TK"
-        elif not active:
-            reason = "NONAKTIF di BPJS TK"
-        else:
-            reason = f"iuran menunggak {unpaid} bulan"
-        evidence: dict[str, Any] = {
-            "alasan": reason,
-            "daftar": {"mulai": _day(start)},
-            "bpjstk": {"aktif": bool(active), "kpj": kpj, "bulan_iuran_terakhir": _month(last_paid)},
-        }
-        if active:
-            evidence["bulan_menunggak"] = int(unpaid)
-        if npps:
-            evidence["aktif_di_npp_lain"] = list(npps)
-        out.items.append(Item("tidak_terlindungi", employer_id, nik, "", unit_id, worker_id, name, evidence))
-    # bayar tanpa orang: active under the Pemda's NPP, not active on its roster (never there, or ended).
-    rows = con.execute(
-        """SELECT mp.employer_id, mp.nik, mp.nama, mp.kpj, mp.upah, mp.last_paid, mp.first_day,
-                l.end_date, l.unit_id, l.unit_code, l.worker_id
-        FROM mp LEFT JOIN rp ON rp.employer_id = mp.employer_id AND rp.nik = mp.nik
+    # tidak terlindungi: on the roster and active, not an active participant under the Pemda's NPP, or in
+    # arrears; with the other NPPs under which the person is active (one scan of NIK, status and NPP).
+    con.execute(
+        f"CREATE TEMP TABLE t AS SELECT * FROM j WHERE active IS NULL OR NOT active OR unpaid >= {int(unpaid_months)}"
+    )
+    con.execute(
+        f"""CREATE TEMP TABLE o AS SELECT p.nik, list(DISTINCT p.npp ORDER BY p.npp) AS npps
+        FROM read_parquet({_q(master)}) p
+        WHERE p.aktif AND p.nik IN (SELECT nik FROM t WHERE active IS NULL OR NOT active) GROUP BY p.nik"""
+    )
+    con.execute(
+        f"""INSERT INTO found SELECT 'tidak_terlindungi', t.employer_id, t.nik, '', t.unit_id, t.unit_code,
+            t.worker_id, t.name, {_UNPROTECTED.format()}
+        FROM t LEFT JOIN o ON o.nik = t.nik"""
+    )
+    # bayar tanpa orang: active under the Pemda's NPP, not active on its roster (never there, or ended):
+    # the months paid after the end (or since the first month), at the agreement's rupiah per month.
+    con.execute(
+        """CREATE TEMP TABLE b AS SELECT mp.employer_id, mp.nik, mp.nama, mp.kpj, mp.upah, mp.last_paid,
+            mp.first_day, l.end_date, l.unit_id, l.unit_code, l.worker_id,
+            CASE WHEN mp.last_paid IS NULL THEN 0
+                 WHEN l.end_date IS NOT NULL
+                 THEN greatest(0, (year(mp.last_paid) * 12 + month(mp.last_paid))
+                                  - (year(l.end_date) * 12 + month(l.end_date)))
+                 WHEN mp.first_day IS NULL THEN 0
+                 ELSE greatest(0, (year(mp.last_paid) * 12 + month(mp.last_paid))
+                                  - (year(mp.first_day) * 12 + month(mp.first_day)) + 1) END AS months
+        FROM mp ANTI JOIN rp ON rp.employer_id = mp.employer_id AND rp.nik = mp.nik
         LEFT JOIN (SELECT employer_id, nik, max(end_date) AS end_date, arg_max(unit_id, end_date) AS unit_id,
                           arg_max(unit_code, end_date) AS unit_code, min(worker_id) AS worker_id
                    FROM roster WHERE end_date IS NOT NULL GROUP BY employer_id, nik) l
             ON l.employer_id = mp.employer_id AND l.nik = mp.nik
-        WHERE mp.active AND rp.nik IS NULL"""
-    ).fetchall()
-    for employer_id, nik, nama, kpj, upah, last_paid, first_day, ended, unit_id, unit_code, worker_id in rows:
-        evidence = {
-            "alasan": f"penugasan berakhir {ended.isoformat()}" if ended else "tidak ada di daftar Pemda",
-            "bpjstk": {
-                "kpj": kpj,
-                "upah": upah,
-                "bulan_iuran_terakhir": _month(last_paid),
-                "tanggal_kepesertaan": _day(first_day),
+        WHERE mp.active"""
+    )
+    pairs = con.execute("SELECT DISTINCT employer_id, upah FROM b WHERE upah > 0").fetchall()
+    _parquet(
+        con,
+        pl.DataFrame(
+            {
+                "employer_id": [p[0] for p in pairs],
+                "upah": [p[1] for p in pairs],
+                "per_month": price([(int(p[0]), int(p[1])) for p in pairs]),
             },
-            "daftar": {"berakhir": _day(ended), "unit": unit_code},
-        }
-        out.items.append(Item("bayar_tanpa_orang", employer_id, nik, "", unit_id, worker_id, nama or "", evidence))
+            schema={"employer_id": pl.Int64, "upah": pl.Int64, "per_month": pl.Int64},
+        ),
+        workdir / "price.parquet",
+        "price",
+    )
+    con.execute(
+        """INSERT INTO found SELECT 'bayar_tanpa_orang', b.employer_id, b.nik, '', b.unit_id, b.unit_code,
+            b.worker_id, b.nama, to_json({
+                'alasan': CASE WHEN b.end_date IS NOT NULL THEN 'penugasan berakhir ' || CAST(b.end_date AS VARCHAR)
+                               ELSE 'tidak ada di daftar Pemda' END,
+                'bpjstk': {'kpj': b.kpj, 'upah': b.upah, 'bulan_iuran_terakhir': strftime(b.last_paid, '%Y-%m'),
+                           'tanggal_kepesertaan': b.first_day},
+                'daftar': {'berakhir': b.end_date, 'unit': b.unit_code},
+                'bulan_dibayar': b.months,
+                'rupiah_dibayar': b.months * p.per_month})
+        FROM b LEFT JOIN price p ON p.employer_id = b.employer_id AND p.upah = b.upah"""
+    )
     # upah tidak sesuai: both active, the wage BPJS TK holds differs from the roster's.
-    rows = con.execute(
-        """SELECT rp.employer_id, rp.nik, rp.unit_id, rp.worker_id, rp.name, rp.wage, mp.upah
-        FROM rp JOIN mp ON mp.employer_id = rp.employer_id AND mp.nik = rp.nik
-        WHERE mp.active AND mp.upah IS NOT NULL AND mp.upah <> rp.wage"""
-    ).fetchall()
-    for employer_id, nik, unit_id, worker_id, name, wage, upah in rows:
-        evidence = {
-            "daftar": {"upah": wage},
-            "bpjstk": {"upah": upah},
-            "selisih": wage - upah,
-            "alasan": "upah dilaporkan lebih rendah" if upah < wage else "upah dilaporkan lebih tinggi",
-        }
-        out.items.append(Item("upah_tidak_sesuai", employer_id, nik, "", unit_id, worker_id, name, evidence))
+    con.execute(
+        """INSERT INTO found SELECT 'upah_tidak_sesuai', employer_id, nik, '', unit_id, unit_code, worker_id, name,
+            to_json({
+                'daftar': {'upah': wage}, 'bpjstk': {'upah': upah}, 'selisih': wage - upah,
+                'alasan': CASE WHEN upah < wage THEN 'upah dilaporkan lebih rendah'
+                               ELSE 'upah dilaporkan lebih tinggi' END})
+        FROM j WHERE active AND upah IS NOT NULL AND upah <> wage"""
+    )
     # identitas berbeda (BPJS TK): same NIK, the names differ as written or the birth dates differ.
-    rows = con.execute(
-        f"""SELECT rp.employer_id, rp.nik, rp.unit_id, rp.worker_id, rp.name, rp.birth_date, mp.nama, mp.lahir
-        FROM rp JOIN mp ON mp.employer_id = rp.employer_id AND mp.nik = rp.nik
-        WHERE {_plain("rp.name")} IS DISTINCT FROM {_plain("mp.nama")}
-           OR (mp.lahir IS NOT NULL AND rp.birth_date IS NOT NULL AND mp.lahir <> rp.birth_date)"""
-    ).fetchall()
-    _identity(out, rows, "bpjstk")
+    _identity(
+        con,
+        """SELECT employer_id, nik, unit_id, unit_code, worker_id, name, birth_date, nama AS other_name,
+            lahir AS other_birth FROM j WHERE matched""",
+        "bpjstk",
+        workdir,
+    )
     # ganda at BPJS TK: two active KPJ for one NIK, or active under two Pemda's NPPs (any NIK of the scope).
-    # First the NIKs with two active rows anywhere (a count, no lists), then their details.
-    con.execute("""CREATE TEMP TABLE twice AS SELECT nik FROM mm GROUP BY nik HAVING count(*) > 1""")
-    rows = con.execute(
-        """WITH k AS (
-            SELECT p.nik, count(DISTINCT p.kpj) AS kpjs, list(DISTINCT p.npp ORDER BY p.npp) AS npps,
-                   count(DISTINCT p.npp) FILTER (WHERE p.npp IN (SELECT npp FROM emp WHERE npp IS NOT NULL)) AS pemda
-            FROM mm p WHERE p.nik IN (SELECT nik FROM twice)
-            GROUP BY p.nik HAVING count(DISTINCT p.kpj) > 1 OR pemda > 1)
-        SELECT s.employer_id, k.nik, s.unit_id, s.worker_id, s.name, k.kpjs, k.npps, k.pemda FROM k
-        JOIN (SELECT employer_id, nik, unit_id, worker_id, name FROM rp
-              UNION SELECT employer_id, nik, NULL, NULL, nama FROM mp WHERE active) s ON s.nik = k.nik"""
-    ).fetchall()
-    seen: set[tuple[int, str]] = set()
-    for employer_id, nik, unit_id, worker_id, name, kpjs, npps, pemda in sorted(rows, key=lambda r: r[2] is None):
-        if (employer_id, nik) in seen:
-            continue
-        seen.add((employer_id, nik))
-        reasons = []
-        if kpjs > 1:
-            reasons.append(f"{kpjs} KPJ aktif untuk satu NIK")
-        if pemda > 1:
-            reasons.append(f"aktif di {pemda} NPP Pemda")
-        evidence = {"alasan": "; ".join(reasons), "bpjstk": {"npp": list(npps), "kpj_aktif": int(kpjs)}}
-        out.items.append(Item("ganda", employer_id, nik, "bpjstk", unit_id, worker_id, name or "", evidence))
+    twice = doubles(master)
+    con.execute(
+        f"""INSERT INTO found
+        WITH d AS (
+            SELECT x.nik, any_value(x.kpjs) AS kpjs, any_value(x.npps) AS npps, count(DISTINCT e.npp) AS pemda
+            FROM (SELECT nik, kpjs, npps, unnest(npps) AS npp FROM read_parquet({_q(twice)})) x
+            LEFT JOIN emp e ON e.npp = x.npp GROUP BY x.nik),
+        k AS (SELECT * FROM d WHERE kpjs > 1 OR pemda > 1),
+        s AS (SELECT employer_id, nik, unit_id, unit_code, worker_id, name FROM rp WHERE nik IN (SELECT nik FROM k)
+              UNION ALL
+              SELECT employer_id, nik, NULL, NULL, NULL, nama FROM mp
+              WHERE active AND nik IN (SELECT nik FROM k) AND NOT EXISTS (
+                  SELECT 1 FROM rp WHERE rp.employer_id = mp.employer_id AND rp.nik = mp.nik))
+        SELECT 'ganda', s.employer_id, s.nik, 'bpjstk', s.unit_id, s.unit_code, s.worker_id, s.name, to_json({{
+            'alasan': concat_ws('; ', CASE WHEN k.kpjs > 1 THEN k.kpjs || ' KPJ aktif untuk satu NIK' END,
+                                      CASE WHEN k.pemda > 1 THEN 'aktif di ' || k.pemda || ' NPP Pemda' END),
+            'bpjstk': {{'npp': k.npps, 'kpj_aktif': k.kpjs}}}})
+        FROM s JOIN k ON k.nik = s.nik"""
+    )
 
 
-def _identity(out: Joined, rows: list[tuple[Any, ...]], source: str) -> None:
+def _identity(con: Any, candidates: str, source: str, workdir: Path) -> None:
+    """identitas berbeda against `source`: the candidate pairs whose names differ once case, punctuation
+    and degrees are off go to `names_match`; birth dates to `birth_date_difference`. Both decide in the
+    domain, for the few rows that differ at all."""
     label = "BPJS TK" if source == "bpjstk" else "BKN"
-    for employer_id, nik, unit_id, worker_id, name, birth, other_name, other_birth in rows:
-        diff = identity_difference(name, birth, other_name, other_birth)
-        if not diff.any:
-            continue
-        evidence = {
-            "alasan": ", ".join(diff.reasons()),
-            "daftar": {"nama": name, "tanggal_lahir": _day(birth)},
-            source: {"nama": other_name, "tanggal_lahir": _day(other_birth)},
-            "sumber": label,
-        }
-        out.items.append(Item("identitas_berbeda", employer_id, nik, source, unit_id, worker_id, name, evidence))
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE ic AS SELECT row_number() OVER () AS i, c.* FROM ({candidates}) c
+        WHERE (c.other_name IS NOT NULL AND trim(c.other_name) <> '' AND c.name IS DISTINCT FROM c.other_name
+               AND {_plain("c.name")} IS DISTINCT FROM {_plain("c.other_name")})
+           OR (c.other_birth IS NOT NULL AND c.birth_date IS NOT NULL AND c.other_birth <> c.birth_date)"""
+    )
+    rows = con.execute("SELECT i, name, birth_date, other_name, other_birth FROM ic").fetchall()
+    reasons = []
+    for i, name, birth, other_name, other_birth in rows:
+        why = [] if not other_name or not other_name.strip() or names_match(name, other_name) else ["nama berbeda"]
+        birth_why = birth_date_difference(birth, other_birth)
+        if birth_why:
+            why.append(birth_why)
+        if why:
+            reasons.append((i, ", ".join(why)))
+    _parquet(
+        con,
+        pl.DataFrame(reasons, schema={"i": pl.Int64, "alasan": pl.String}, orient="row"),
+        workdir / f"identity-{source}.parquet",
+        "iw",
+    )
+    con.execute(
+        f"""INSERT INTO found SELECT 'identitas_berbeda', ic.employer_id, ic.nik, '{source}', ic.unit_id,
+            ic.unit_code, ic.worker_id, ic.name, to_json({{
+                'alasan': iw.alasan,
+                'daftar': {{'nama': ic.name, 'tanggal_lahir': ic.birth_date}},
+                '{source}': {{'nama': ic.other_name, 'tanggal_lahir': ic.other_birth}},
+                'sumber': '{label}'}})
+        FROM ic JOIN iw ON iw.i = ic.i"""
+    )
 
 
-def _roster_doubles(con: Any, out: Joined) -> None:
+def _roster_doubles(con: Any) -> None:
     """ganda on the rosters: one NIK active in two Pemda, or in two units of one Pemda."""
-    rows = con.execute(
-        """WITH several AS (
+    con.execute(
+        """INSERT INTO found
+        WITH several AS (
             SELECT nik FROM ra GROUP BY nik
             HAVING min(employer_id) <> max(employer_id) OR min(unit_id) <> max(unit_id)),
         d AS (SELECT ra.nik, list(DISTINCT e.code ORDER BY e.code) AS codes, count(DISTINCT ra.employer_id) AS n
@@ -390,53 +502,137 @@ def _roster_doubles(con: Any, out: Joined) -> None:
         u AS (SELECT employer_id, nik, count(DISTINCT unit_id) AS units,
                      list(DISTINCT unit_code ORDER BY unit_code) AS unit_codes
               FROM ra WHERE nik IN (SELECT nik FROM several) GROUP BY employer_id, nik)
-        SELECT rp.employer_id, rp.nik, rp.unit_id, rp.worker_id, rp.name, u.units, u.unit_codes, d.codes, d.n
+        SELECT 'ganda', rp.employer_id, rp.nik, 'daftar', rp.unit_id, rp.unit_code, rp.worker_id, rp.name, to_json({
+            'alasan': concat_ws('; ',
+                CASE WHEN d.n > 1 THEN 'aktif di ' || d.n || ' Pemda (' || array_to_string(d.codes, ', ') || ')' END,
+                CASE WHEN u.units > 1
+                     THEN 'aktif di ' || u.units || ' unit (' || array_to_string(u.unit_codes, ', ') || ')' END),
+            'daftar': {'pemda': d.codes, 'unit': u.unit_codes}})
         FROM rp JOIN d ON d.nik = rp.nik JOIN u ON u.employer_id = rp.employer_id AND u.nik = rp.nik
         WHERE u.units > 1 OR d.n > 1"""
-    ).fetchall()
-    for employer_id, nik, unit_id, worker_id, name, units, unit_codes, codes, employers in rows:
-        reasons = []
-        if employers > 1:
-            reasons.append(f"aktif di {employers} Pemda ({', '.join(codes)})")
-        if units > 1:
-            reasons.append(f"aktif di {units} unit ({', '.join(unit_codes)})")
-        evidence = {"alasan": "; ".join(reasons), "daftar": {"pemda": list(codes), "unit": list(unit_codes)}}
-        out.items.append(Item("ganda", employer_id, nik, "daftar", unit_id, worker_id, name, evidence))
+    )
 
 
-def _census(con: Any, out: Joined, census: dict[int, Path]) -> None:
+def _census(con: Any, census: dict[int, Path], workdir: Path) -> None:
     """belum didata, both ways, and identitas berbeda against the census."""
-    values = ", ".join(f"({int(k)}, {_q(v)})" for k, v in census.items())
-    con.execute(f"CREATE TEMP TABLE census_files AS SELECT * FROM (VALUES {values}) t(employer_id, path)")
+    _parquet(
+        con,
+        pl.DataFrame(
+            {"employer_id": list(census), "path": [str(p) for p in census.values()]},
+            schema={"employer_id": pl.Int64, "path": pl.String},
+        ),
+        workdir / "census-files.parquet",
+        "census_files",
+    )
     files = ", ".join(_q(p) for p in census.values())
     con.execute(
         f"""CREATE TEMP TABLE c AS SELECT f.employer_id, b.* EXCLUDE (filename)
         FROM read_parquet([{files}], filename = true) b JOIN census_files f ON f.path = b.filename"""
     )
-    rows = con.execute(
-        """SELECT c.employer_id, c.nik, c.nama, c.unit_kerja, c.jabatan FROM c
-        LEFT JOIN rp ON rp.employer_id = c.employer_id AND rp.nik = c.nik WHERE rp.nik IS NULL"""
-    ).fetchall()
-    for employer_id, nik, nama, unit, job in rows:
-        evidence = {
-            "alasan": "ada di pendataan BKN, tidak ada di daftar Pemda",
-            "bkn": {"nama": nama, "unit_kerja": unit, "jabatan": job},
-        }
-        out.items.append(Item("belum_didata", employer_id, nik, "bkn", None, None, nama or "", evidence))
-    rows = con.execute(
-        """SELECT rp.employer_id, rp.nik, rp.unit_id, rp.worker_id, rp.name, rp.start_date FROM rp
-        JOIN census_files f ON f.employer_id = rp.employer_id
-        LEFT JOIN c ON c.employer_id = rp.employer_id AND c.nik = rp.nik WHERE c.nik IS NULL"""
-    ).fetchall()
-    for employer_id, nik, unit_id, worker_id, name, start in rows:
-        evidence = {
-            "alasan": "ada di daftar Pemda, tidak ada di pendataan BKN",
-            "daftar": {"mulai": _day(start)},
-        }
-        out.items.append(Item("belum_didata", employer_id, nik, "daftar", unit_id, worker_id, name, evidence))
-    rows = con.execute(
-        f"""SELECT rp.employer_id, rp.nik, rp.unit_id, rp.worker_id, rp.name, rp.birth_date, c.nama, NULL::DATE
-        FROM rp JOIN c ON c.employer_id = rp.employer_id AND c.nik = rp.nik
-        WHERE {_plain("rp.name")} IS DISTINCT FROM {_plain("c.nama")}"""
-    ).fetchall()
-    _identity(out, rows, "bkn")
+    con.execute(
+        """INSERT INTO found SELECT 'belum_didata', c.employer_id, c.nik, 'bkn', NULL, NULL, NULL, c.nama, to_json({
+            'alasan': 'ada di pendataan BKN, tidak ada di daftar Pemda',
+            'bkn': {'nama': c.nama, 'unit_kerja': c.unit_kerja, 'jabatan': c.jabatan}})
+        FROM c ANTI JOIN rp ON rp.employer_id = c.employer_id AND rp.nik = c.nik"""
+    )
+    con.execute(
+        """INSERT INTO found SELECT 'belum_didata', rp.employer_id, rp.nik, 'daftar', rp.unit_id, rp.unit_code,
+            rp.worker_id, rp.name, to_json({
+                'alasan': 'ada di daftar Pemda, tidak ada di pendataan BKN', 'daftar': {'mulai': rp.start_date}})
+        FROM rp SEMI JOIN census_files f ON f.employer_id = rp.employer_id
+        ANTI JOIN c ON c.employer_id = rp.employer_id AND c.nik = rp.nik"""
+    )
+    _identity(
+        con,
+        """SELECT rp.employer_id, rp.nik, rp.unit_id, rp.unit_code, rp.worker_id, rp.name, rp.birth_date,
+            c.nama AS other_name, NULL::DATE AS other_birth
+        FROM rp JOIN c ON c.employer_id = rp.employer_id AND c.nik = rp.nik""",
+        "bkn",
+        workdir,
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The run against what is stored.
+# ---------------------------------------------------------------------------------------------------------
+
+PREVIOUS_SCHEMA: dict[str, type[pl.DataType]] = {
+    "id": pl.Int64,
+    "key": pl.String,
+    "state": pl.String,
+    "basis": pl.String,
+    "employer_id": pl.Int64,
+    "digest": pl.String,
+}
+
+
+@dataclass
+class Diff:
+    new: Path  # the findings never seen, the columns of FOUND
+    # stored findings whose state or evidence moves (a finding seen again unchanged is left as it is):
+    # id, state, evidence, digest, action, before
+    moves: Path
+    changes: dict[str, int]
+    states: Path  # key and state after this run, of every finding of this run
+
+
+def diff(
+    found: Path,
+    previous: Path,
+    *,
+    compared: set[str],
+    census_employers: set[int],
+    workdir: Path,
+) -> Diff:
+    """What this run changes in the stored findings (`previous`, PREVIOUS_SCHEMA), decided as
+    domain.reconcile.next_state says: a finding seen again is open (or stays explained, or is reopened
+    when it was resolved); one no longer found, by a run that compared its source, is resolved."""
+    out = Diff(workdir / "new.parquet", workdir / "moves.parquet", {}, workdir / "states.parquet")
+    sources = ", ".join(_q(s) for s in sorted(compared)) or "NULL"
+    employers = ", ".join(str(int(e)) for e in sorted(census_employers)) or "NULL"
+    con = duckdb.connect()
+    try:
+        con.execute("SET enable_progress_bar = false")
+        con.execute(f"CREATE TEMP VIEW f AS SELECT * FROM read_parquet({_q(found)})")
+        con.execute(f"CREATE TEMP TABLE p AS SELECT * FROM read_parquet({_q(previous)})")
+        con.execute(f"COPY (SELECT f.* FROM f ANTI JOIN p ON p.key = f.key) TO {_q(out.new)} (FORMAT parquet)")
+        con.execute(
+            f"""COPY (
+                SELECT p.id, CASE WHEN p.state = 'explained' THEN 'explained' ELSE 'open' END AS state,
+                    CASE WHEN f.digest IS DISTINCT FROM p.digest THEN f.evidence END AS evidence,
+                    CASE WHEN f.digest IS DISTINCT FROM p.digest THEN f.digest END AS digest,
+                    CASE WHEN p.state = 'resolved' THEN 'reopened' END AS action, p.state AS before
+                FROM p JOIN f ON f.key = p.key
+                WHERE p.state NOT IN ('open', 'explained') OR f.digest IS DISTINCT FROM p.digest
+                UNION ALL
+                SELECT p.id, 'resolved', NULL, NULL, 'gone', p.state FROM p ANTI JOIN f ON f.key = p.key
+                WHERE p.state IN ('new', 'open')
+                  AND (p.basis IN ({sources}) OR (p.basis = 'bkn' AND p.employer_id IN ({employers})))
+            ) TO {_q(out.moves)} (FORMAT parquet)"""
+        )
+        con.execute(
+            f"""COPY (SELECT f.key, CASE WHEN p.state IS NULL THEN 'new' WHEN p.state = 'explained' THEN 'explained'
+                             ELSE 'open' END AS state
+                FROM f LEFT JOIN p ON p.key = f.key) TO {_q(out.states)} (FORMAT parquet)"""
+        )
+        moved = dict(
+            con.execute(
+                f"""SELECT coalesce(action, state), count(*) FROM read_parquet({_q(out.moves)})
+                GROUP BY ALL"""
+            ).fetchall()
+        )
+        opened = con.execute(
+            f"""SELECT count(*) FILTER (WHERE state = 'new'), count(*) FILTER (WHERE state = 'open'),
+                count(*) FILTER (WHERE state = 'explained') FROM read_parquet({_q(out.states)})"""
+        ).fetchone()
+    finally:
+        con.close()
+    assert opened is not None
+    out.changes = {
+        "new": int(opened[0]),
+        "open": int(opened[1]),
+        "explained": int(opened[2]),
+        "reopened": int(moved.get("reopened", 0)),
+        "resolved": int(moved.get("gone", 0)),
+    }
+    return out

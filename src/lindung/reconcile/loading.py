@@ -31,6 +31,7 @@ from django.utils import timezone
 from lindung.accounts.models import Role
 from lindung.accounts.scope import Scope
 from lindung.domain.errors import Conflict, Issue, NotFound, PermissionDenied, ValidationFailed
+from lindung.reconcile import engine
 from lindung.reconcile.models import Coverage, Source, SourceFile
 from lindung.reconcile.reader import read_rows
 from lindung.registry.models import BranchOffice, Employer
@@ -241,6 +242,9 @@ def _store(frame: pl.DataFrame, source: str, digest: str) -> str:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    if source == Source.BPJSTK:  # cut once here, read by every run
+        engine.doubles(final)
+        engine.pemda_part(final, list(Employer.objects.exclude(npp=None).exclude(npp="").values_list("npp", flat=True)))
     return relative
 
 

@@ -98,6 +98,8 @@ class Finding(models.Model):
     evidence = models.JSONField(default=dict)
     digest = models.CharField(max_length=40, blank=True)  # of the evidence: a run rewrites only what changed
     first_run = models.ForeignKey(Run, on_delete=models.PROTECT, related_name="+", db_constraint=False)
+    # the last run that moved it (found it, changed its state or its evidence): a run that finds it again
+    # unchanged writes nothing, so that a national rerun does not rewrite every finding
     last_run = models.ForeignKey(Run, on_delete=models.PROTECT, related_name="+", db_constraint=False)
     resolution = models.CharField(max_length=20, choices=list(RESOLUTIONS.items()), blank=True)
     note = models.TextField(blank=True)

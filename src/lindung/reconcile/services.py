@@ -10,13 +10,10 @@ bulk (COPY on PostgreSQL, one executemany on SQLite); the run owns its transacti
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import logging
 import tempfile
 import time
-from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,7 +27,6 @@ from lindung.accounts.models import Role
 from lindung.accounts.scope import Scope
 from lindung.domain.contributions import compute_contribution
 from lindung.domain.errors import NotFound, PermissionDenied, ValidationFailed
-from lindung.domain.periods import month_end
 from lindung.domain.privacy import mask_nik
 from lindung.domain.rates import load_rate_book
 from lindung.domain.reconcile import (
@@ -38,16 +34,13 @@ from lindung.domain.reconcile import (
     RESOLUTIONS,
     STATES,
     UNPAID_MONTHS,
-    finding_key,
-    months_paid_after,
-    next_state,
 )
 from lindung.enrolment.models import Agreement
-from lindung.intake.bulk import insert_frame, reserve_ids
+from lindung.intake.bulk import insert_frame, query_frame, reserve_ids
 from lindung.reconcile import engine
 from lindung.reconcile.loading import Target, stored_path
 from lindung.reconcile.models import Coverage, Finding, FindingEvent, Run, Source, SourceFile
-from lindung.registry.models import Employer, WorkUnit
+from lindung.registry.models import Employer
 
 log = logging.getLogger("lindung.reconcile")
 BASIS = {"tidak_terlindungi": "bpjstk", "bayar_tanpa_orang": "bpjstk", "upah_tidak_sesuai": "bpjstk"}
@@ -127,60 +120,36 @@ def _employer_rows(ids: set[int] | None) -> list[engine.EmployerRow]:
     ]
 
 
-class _Money:
-    """Rupiah paid for a month of a participant, by the employer's agreement in force (cached)."""
+def _prices(on: dt.date) -> engine.Price:
+    """Rupiah paid for a month of a participant at a reported wage, by the employer's agreement in force."""
+    book = load_rate_book()
 
-    def __init__(self, on: dt.date) -> None:
-        self.on = on
-        self.book = load_rate_book()
-        self.agreements: dict[int, tuple[str, int, str] | None] = {}
-        self.cache: dict[tuple[int, int], int | None] = {}
-
-    def month(self, employer_id: int, wage: int | None) -> int | None:
-        if not wage:
-            return None
-        if employer_id not in self.agreements:
-            found = (
-                Agreement.objects.filter(employer_id=employer_id, effective_from__lte=self.on)
-                .order_by("-effective_from")
-                .values_list("programs", "risk_class", "segment")
-                .first()
-            )
-            self.agreements[employer_id] = found
-        agreement = self.agreements[employer_id]
-        if agreement is None:
-            return None
-        key = (employer_id, wage)
-        if key not in self.cache:
+    def price(pairs: list[tuple[int, int]]) -> list[int | None]:
+        agreements: dict[int, tuple[str, int, str]] = {}  # the one in force: the latest effective by `on`
+        for employer_id, *terms in (
+            Agreement.objects.filter(employer_id__in={e for e, _ in pairs}, effective_from__lte=on)
+            .order_by("effective_from", "id")
+            .values_list("employer_id", "programs", "risk_class", "segment")
+        ):
+            agreements[employer_id] = tuple(terms)  # type: ignore[assignment]
+        out: list[int | None] = []
+        for employer_id, wage in pairs:
+            agreement = agreements.get(employer_id)
+            if agreement is None:
+                out.append(None)
+                continue
             programs, risk, segment = agreement
             try:
-                c = compute_contribution(
-                    self.book, wage=wage, programs=programs, risk_class=risk, segment=segment, on=self.on
-                )
-                self.cache[key] = c.total
+                c = compute_contribution(book, wage=wage, programs=programs, risk_class=risk, segment=segment, on=on)
+                out.append(c.total)
             except ValidationFailed:
-                self.cache[key] = None
-        return self.cache[key]
+                out.append(None)
+        return out
+
+    return price
 
 
-def _paid_without_person(items: list[engine.Item], on: dt.date) -> None:
-    """Months and rupiah paid for each person not (or no longer) on the roster."""
-    money = _Money(on)
-    for item in items:
-        if item.kind != "bayar_tanpa_orang":
-            continue
-        bpjs = item.evidence["bpjstk"]
-        ended = item.evidence["daftar"]["berakhir"]
-        last = bpjs["bulan_iuran_terakhir"]
-        first = bpjs["tanggal_kepesertaan"]
-        months = months_paid_after(
-            month_end(dt.date.fromisoformat(ended)) if ended else None,
-            dt.date.fromisoformat(first) if first else None,
-            dt.date.fromisoformat(last + "-01") if last else None,
-        )
-        per_month = money.month(item.employer_id, bpjs["upah"])
-        item.evidence["bulan_dibayar"] = months
-        item.evidence["rupiah_dibayar"] = None if per_month is None else months * per_month
+_PREVIOUS = "SELECT id, key, state, basis, employer_id, digest FROM reconcile_finding"
 
 
 def run_reconciliation(
@@ -200,171 +169,136 @@ def run_reconciliation(
     ids = target.employer_ids()
     scope_ids = None if ids is None else set(ids)
     master = participants_for(target)
+    master_path = stored_path(master.path) if master else None
+    if master_path is not None and not master_path.is_file():
+        raise NotFound(f"Berkas data peserta {master.name} tidak ada lagi di folder data; muat ulang berkasnya")
     census_files = SourceFile.objects.filter(source=Source.BKN, current=True, coverage=Coverage.EMPLOYER)
     if scope_ids is not None:
         census_files = census_files.filter(employer_id__in=scope_ids)
     census = {f.employer_id: stored_path(f.path) for f in census_files if f.employer_id is not None}
-    employers = _employer_rows(scope_ids)
     seconds: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="lindung-reconcile-") as folder:
+        work = Path(folder)
         mark = time.perf_counter()
         if ids is None:  # the nation: the roster's snapshot, exported again only after a roster write
             roster, cached = engine.roster_snapshot(stored_path("reconcile/roster"))
             seconds["export_cached"] = float(cached)
         else:
-            roster = Path(folder) / "roster.parquet"
+            roster = work / "roster.parquet"
             engine.export_roster(roster, on, ids)
         seconds["export"] = time.perf_counter() - mark
         joined = engine.reconcile(
             roster=roster,
-            master=stored_path(master.path) if master else None,
+            master=master_path,
             census=census,
-            employers=employers,
+            employers=_employer_rows(scope_ids),
             on=on,
             unpaid_months=unpaid_months,
-            workdir=Path(folder),
+            workdir=work,
+            price=_prices(on),
         )
-    seconds.update({f"engine_{k}": v for k, v in joined.seconds.items()})
-    if master is not None and not stored_path(master.path).is_file():
-        raise NotFound(f"Berkas data peserta {master.name} tidak ada lagi di folder data; muat ulang berkasnya")
-    _paid_without_person(joined.items, on)
-    compared = {"daftar"} | ({"bpjstk"} if master else set())
-    mark = time.perf_counter()
-    with transaction.atomic():
-        run = Run.objects.create(
-            coverage=target.coverage,
-            employer=target.employer,
-            branch=target.branch,
-            on=on,
-            participants=master,
-            actor=actor,
-        )
-        changes, found = _write(run, joined.items, scope_ids, compared, set(census), actor)
-        counts = dict.fromkeys(KINDS, 0) | dict(Counter(item.kind for _, item, _ in found))
-        seconds["write"] = time.perf_counter() - mark
-        seconds["total"] = time.perf_counter() - started
-        Run.objects.filter(pk=run.pk).update(counts=counts, changes=changes, seconds=seconds["total"])
+        seconds.update({f"engine_{k}": v for k, v in joined.seconds.items()})
+        compared = {"daftar"} | ({"bpjstk"} if master else set())
+        mark = time.perf_counter()
+        with transaction.atomic():
+            run = Run.objects.create(
+                coverage=target.coverage,
+                employer=target.employer,
+                branch=target.branch,
+                on=on,
+                participants=master,
+                actor=actor,
+            )
+            changes = _write(run, joined.found, scope_ids, compared, set(census), actor, work)
+            seconds["write"] = time.perf_counter() - mark
+            seconds["total"] = time.perf_counter() - started
+            Run.objects.filter(pk=run.pk).update(counts=joined.counts, changes=changes, seconds=seconds["total"])
+        items = _items(work) if with_items else []
     log.debug(
         "reconcile run %s: scope=%s on=%s findings=%s new=%s resolved=%s seconds=%.2f",
         run.pk,
         target.coverage,
         on,
-        sum(counts.values()),
+        sum(joined.counts.values()),
         changes["new"],
         changes["resolved"],
         seconds["total"],
     )
-    items = _items(found) if with_items else []
-    return RunResult(run, target, on, counts, changes, items, joined.skipped, seconds, master)
+    return RunResult(run, target, on, joined.counts, changes, items, joined.skipped, seconds, master)
 
 
-def _items(found: Sequence[tuple[str, engine.Item, str]]) -> list[dict[str, Any]]:
-    units = dict(
-        WorkUnit.objects.filter(id__in={i.unit_id for _, i, _ in found if i.unit_id}).values_list("id", "code")
+def _items(work: Path) -> list[dict[str, Any]]:
+    """Every finding of the run, in report order, for the command's output."""
+    found = pl.read_parquet(work / "found.parquet").join(pl.read_parquet(work / "states.parquet"), on="key")
+    order = {kind: i for i, kind in enumerate(KINDS)}
+    found = found.sort(
+        pl.col("kind").replace_strict(order, return_dtype=pl.Int32), "code", pl.col("unit_code").fill_null(""), "name"
     )
-    codes = dict(Employer.objects.values_list("id", "region_id"))
-    out = [
+    return [
         {
-            "kind": item.kind,
-            "nik_masked": mask_nik(item.nik),
-            "unit": units.get(item.unit_id) if item.unit_id else None,
-            "employer": codes[item.employer_id],
-            "name": item.name,
-            "state": state,
-            "key": key,
-            "evidence": item.evidence,
+            "kind": row["kind"],
+            "nik_masked": mask_nik(row["nik"]),
+            "unit": row["unit_code"],
+            "employer": row["code"],
+            "name": row["name"],
+            "state": row["state"],
+            "key": row["key"],
+            "evidence": json.loads(row["evidence"]),
         }
-        for key, item, state in found
+        for row in found.iter_rows(named=True)
     ]
-    order = list(KINDS)
-    out.sort(key=lambda i: (order.index(str(i["kind"])), str(i["employer"]), str(i["unit"] or ""), str(i["name"])))
-    return out
-
-
-def _evidence(item: engine.Item) -> tuple[str, str]:
-    text = json.dumps(item.evidence, ensure_ascii=False, sort_keys=True)
-    return text, hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
 
 
 def _write(
     run: Run,
-    items: list[engine.Item],
+    found: Path,
     scope_ids: set[int] | None,
     compared: set[str],
     census_employers: set[int],
     actor: str,
-) -> tuple[dict[str, int], list[tuple[str, engine.Item, str]]]:
+    work: Path,
+) -> dict[str, int]:
     """Insert the new findings, mark those seen again open, those no longer found resolved; with events.
-    Returns the counts of each move and every finding of this run as (key, item, state)."""
-    codes = dict(Employer.objects.values_list("id", "region_id"))
-    by_key: dict[str, engine.Item] = {}
-    for item in items:
-        by_key.setdefault(finding_key(item.kind, codes[item.employer_id], item.nik, item.qualifier), item)
-    existing_qs = Finding.objects.all()
-    if scope_ids is not None:
-        existing_qs = existing_qs.filter(employer_id__in=scope_ids)
-    existing = {
-        row[1]: row
-        for row in existing_qs.values_list("id", "key", "state", "basis", "employer_id", "digest").iterator(
-            chunk_size=CHUNK
-        )
-    }
-    new_keys = [k for k in by_key if k not in existing]
-    states: dict[str, str] = dict.fromkeys(new_keys, "new")
-    moves: list[tuple[int, str, str | None, str | None]] = []  # id, state, evidence and digest when changed
-    events: list[tuple[int, str, str, str]] = []
-    changes = dict.fromkeys(("new", "open", "explained", "reopened", "resolved"), 0)
-    for key, (pk, _, state, basis, employer_id, digest) in existing.items():
-        seen = by_key.get(key)
-        if seen is None:
-            comparable = basis in compared or (basis == "bkn" and employer_id in census_employers)
-            after = next_state(state, False) if comparable else state
-            if after is not None and after != state:
-                moves.append((pk, after, None, None))
-                events.append((pk, "gone", state, after))
-                changes["resolved"] += 1
-            continue
-        after = next_state(state, True) or "open"
-        states[key] = after
-        changes["explained" if after == "explained" else "open"] += 1
-        if state == "resolved":
-            events.append((pk, "reopened", state, after))
-            changes["reopened"] += 1
-        text, new_digest = _evidence(seen)
-        changed = new_digest != digest
-        moves.append((pk, after, text if changed else None, new_digest if changed else None))
-    changes["new"] = len(new_keys)
-    # New findings and their first event.
-    finding_ids = reserve_ids(Finding._meta.db_table, len(new_keys))
-    evidence = [_evidence(by_key[k]) for k in new_keys]
-    frame = pl.DataFrame(
-        {
-            "id": finding_ids,
-            "key": new_keys,
-            "kind": [by_key[k].kind for k in new_keys],
-            "employer_id": [by_key[k].employer_id for k in new_keys],
-            "unit_id": [by_key[k].unit_id for k in new_keys],
-            "worker_id": [by_key[k].worker_id for k in new_keys],
-            "nik": [by_key[k].nik for k in new_keys],
-            "name": [(by_key[k].name or "")[:200] for k in new_keys],
-            "basis": [_basis(by_key[k]) for k in new_keys],
-            "state": ["new"] * len(new_keys),
-            "evidence": [e[0] for e in evidence],
-            "digest": [e[1] for e in evidence],
-            "first_run_id": [run.pk] * len(new_keys),
-            "last_run_id": [run.pk] * len(new_keys),
-            "resolution": [""] * len(new_keys),
-            "note": [""] * len(new_keys),
-            "resolved_by": [""] * len(new_keys),
-            "resolved_at": [None] * len(new_keys),
-        },
-        schema_overrides={"unit_id": pl.Int64, "worker_id": pl.Int64, "resolved_at": pl.Datetime},
+    The stored findings of the scope go to DuckDB once (`engine.diff`); what changes comes back in bulk."""
+    where = "" if scope_ids is None else f" WHERE employer_id IN ({','.join(str(int(i)) for i in scope_ids) or '0'})"
+    previous = work / "previous.parquet"
+    query_frame(_PREVIOUS + where, [], engine.PREVIOUS_SCHEMA).write_parquet(previous)
+    moved = engine.diff(found, previous, compared=compared, census_employers=census_employers, workdir=work)
+    new = pl.read_parquet(moved.new)
+    new = new.select(
+        reserve_ids(Finding._meta.db_table, new.height),
+        "key",
+        "kind",
+        "employer_id",
+        "unit_id",
+        "worker_id",
+        "nik",
+        "name",
+        "basis",
+        pl.lit("new").alias("state"),
+        "evidence",
+        "digest",
+        pl.lit(run.pk, pl.Int64).alias("first_run_id"),
+        pl.lit(run.pk, pl.Int64).alias("last_run_id"),
+        *(pl.lit("").alias(c) for c in ("resolution", "note", "resolved_by")),
+        pl.lit(None, pl.Datetime).alias("resolved_at"),
     )
-    insert_frame(Finding._meta.db_table, frame)
-    events = [(int(i), "found", "", "new") for i in finding_ids] + events
-    _insert_events(events, run, actor, timezone.now())
-    _apply_moves(moves, run)
-    return changes, [(key, item, states[key]) for key, item in by_key.items()]
+    insert_frame(Finding._meta.db_table, new)
+    now = timezone.now()
+    with connection.cursor() as cursor:  # the first event of every new finding, written by the database itself
+        cursor.execute(
+            f'INSERT INTO "{FindingEvent._meta.db_table}" (finding_id, run_id, at, actor, action, state_before, '
+            "state_after, resolution, note) SELECT id, %s, %s, %s, 'found', '', 'new', '', '' "
+            f'FROM "{Finding._meta.db_table}" WHERE first_run_id = %s ORDER BY id',
+            [run.pk, connection.ops.adapt_datetimefield_value(now), actor, run.pk],
+        )
+    moves = pl.read_parquet(moved.moves)
+    events = moves.filter(pl.col("action").is_not_null())
+    _insert_events(
+        list(zip(events["id"], events["action"], events["before"], events["state"], strict=True)), run, actor, now
+    )
+    _apply_moves(moves.select("id", "state", "evidence", "digest"), run)
+    return moved.changes
 
 
 def _insert_events(events: list[tuple[int, str, str, str]], run: Run, actor: str, now: dt.datetime) -> None:
@@ -382,7 +316,7 @@ def _insert_events(events: list[tuple[int, str, str, str]], run: Run, actor: str
             "resolution": [""] * len(events),
             "note": [""] * len(events),
         },
-        schema_overrides={"at": pl.Datetime},
+        schema_overrides={"at": pl.Datetime, "finding_id": pl.Int64},
     )
     if connection.vendor == "postgresql":
         frame = frame.with_columns(pl.col("at").dt.replace_time_zone("UTC"))
@@ -392,10 +326,10 @@ def _insert_events(events: list[tuple[int, str, str, str]], run: Run, actor: str
 MOVES = "reconcile_moves"
 
 
-def _apply_moves(moves: list[tuple[int, str, str | None, str | None]], run: Run) -> None:
-    """Every finding this run saw again or no longer found: its state, the run, and its evidence where it
+def _apply_moves(moves: pl.DataFrame, run: Run) -> None:
+    """Every finding whose state or evidence this run moves: its state, the run, and its evidence where it
     changed, written into a temporary table in bulk and applied by one UPDATE ... FROM."""
-    if not moves:
+    if moves.height == 0:
         return
     table = Finding._meta.db_table
     cast = "CAST(m.evidence AS jsonb)" if connection.vendor == "postgresql" else "m.evidence"
@@ -405,10 +339,7 @@ def _apply_moves(moves: list[tuple[int, str, str | None, str | None]], run: Run)
             f'CREATE TEMPORARY TABLE "{MOVES}" (id bigint PRIMARY KEY, state varchar(10), evidence text, '
             "digest varchar(40))"
         )
-        frame = pl.DataFrame(
-            moves, schema={"id": pl.Int64, "state": pl.String, "evidence": pl.String, "digest": pl.String}, orient="row"
-        )
-        insert_frame(MOVES, frame)
+        insert_frame(MOVES, moves)
         cursor.execute(
             f'UPDATE "{table}" SET state = m.state, last_run_id = %s, '
             f'evidence = COALESCE({cast}, "{table}".evidence), digest = COALESCE(m.digest, "{table}".digest) '
