@@ -569,3 +569,53 @@ def test_a_national_run_reads_the_rosters_snapshot_until_a_roster_write(loaded: 
     assert third.seconds["export_cached"] == 0.0
     assert "Nina Kartika" in found(third, "tidak_terlindungi")
     assert len(list((tmp_path / "data" / "reconcile" / "roster").glob("roster-*.parquet"))) == 1
+
+
+def test_a_pemda_that_gains_an_npp_after_the_load_is_read_from_the_master(loaded: Employer, tmp_path: Path) -> None:
+    """The Pemda rows are cut from a loaded master once (engine.pemda_part); a Pemda given its NPP later
+    must not be missed for want of a new cut."""
+    national = target_of(national=True)
+    later = nik(1, 1, 81, 14, prefix="130101")
+    rows = [*master_rows(), participant(later, "Rudi Hartono", npp="11000003")]
+    assert load(write_csv(tmp_path / "n.csv", rows, header=MASTER_HEADER), target=national).committed
+    stored = tmp_path / "data" / SourceFile.objects.get(coverage="national", current=True).path
+    assert len(list(stored.parent.glob(f"{stored.stem}.pemda-*.parquet"))) == 1
+    assert (stored.parent / f"{stored.stem}.ganda.parquet").is_file()
+    assert "Rudi Hartono" not in found(run(national=True), "bayar_tanpa_orang")  # a company's NPP so far
+    add_employer("13.01", "11000003", "test")
+    paid = found(run(national=True), "bayar_tanpa_orang")
+    assert paid["Rudi Hartono"]["employer"] == "13.01"
+    assert paid["Rudi Hartono"]["evidence"]["alasan"] == "tidak ada di daftar Pemda"
+    assert len(list(stored.parent.glob(f"{stored.stem}.pemda-*.parquet"))) == 1  # the old cut replaced
+
+
+def test_the_engine_counts_months_as_the_domain_rules_do(loaded: Employer, tmp_path: Path) -> None:
+    """The months unpaid and the months paid for a person who left are worked out in SQL over the whole
+    nation; for every case here they must equal domain.reconcile's `months_unpaid` and `months_paid_after`."""
+    from lindung.domain.reconcile import months_paid_after, months_unpaid
+
+    cases = [("2024-05", "2024-03-01"), ("2024-02", "2024-01-01"), ("", "2024-02-01"), ("2023-11", "2023-01-01")]
+    people = [nik(d, 1, 70, 20 + d, prefix="131101") for d in range(1, len(cases) + 1)]
+    roster = [roster_row(p, f"Pekerja {i}") for i, p in enumerate(people)]
+    assert import_roster(
+        write_csv(tmp_path / "r.csv", roster, header=ROSTER_HEADER), "13.11", mode="commit", actor="t",
+        today=dt.date(2024, 5, 25),
+    ).committed  # fmt: skip
+    master = [participant(p, f"Pekerja {i}", paid=paid, since=since) for i, (p, (paid, since)) in
+              enumerate(zip(people, cases, strict=True))]  # fmt: skip
+    gone = [nik(d, 2, 71, 40 + d, prefix="131101") for d in range(1, len(cases) + 1)]
+    master += [participant(g, f"Keluar {i}", paid=paid, since=since) for i, (g, (paid, since)) in
+               enumerate(zip(gone, cases, strict=True))]  # fmt: skip
+    assert load(write_csv(tmp_path / "m.csv", [*master_rows(), *master], header=MASTER_HEADER), force=True).committed
+    result = services.run_reconciliation(EVERYTHING, target_of(employer="13.11"), on=ON, actor="t", unpaid_months=1)
+    unpaid = found(result, "tidak_terlindungi")
+    paid_for = found(result, "bayar_tanpa_orang")
+    for i, (paid, since) in enumerate(cases):
+        last = dt.date.fromisoformat(paid + "-01") if paid else None
+        first = dt.date.fromisoformat(since)
+        owed = months_unpaid(last, ON, since=first)
+        if owed >= 1:
+            assert unpaid[f"Pekerja {i}"]["evidence"]["bulan_menunggak"] == owed
+        else:
+            assert f"Pekerja {i}" not in unpaid
+        assert paid_for[f"Keluar {i}"]["evidence"]["bulan_dibayar"] == months_paid_after(None, first, last)

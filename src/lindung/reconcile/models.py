@@ -86,8 +86,10 @@ class Finding(models.Model):
     unit = models.ForeignKey(
         WorkUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_constraint=False
     )
+    # No index on the worker or the runs: nothing looks findings up by them, and each index would cost a
+    # national run's insert seconds (bench/reconcile.py).
     worker = models.ForeignKey(
-        Worker, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_constraint=False
+        Worker, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_constraint=False, db_index=False
     )
     nik = models.CharField(max_length=16)
     name = models.CharField(max_length=200, blank=True)
@@ -97,10 +99,10 @@ class Finding(models.Model):
     state = models.CharField(max_length=10, choices=list(STATES.items()))
     evidence = models.JSONField(default=dict)
     digest = models.CharField(max_length=40, blank=True)  # of the evidence: a run rewrites only what changed
-    first_run = models.ForeignKey(Run, on_delete=models.PROTECT, related_name="+", db_constraint=False)
+    first_run = models.ForeignKey(Run, on_delete=models.PROTECT, related_name="+", db_constraint=False, db_index=False)
     # the last run that moved it (found it, changed its state or its evidence): a run that finds it again
     # unchanged writes nothing, so that a national rerun does not rewrite every finding
-    last_run = models.ForeignKey(Run, on_delete=models.PROTECT, related_name="+", db_constraint=False)
+    last_run = models.ForeignKey(Run, on_delete=models.PROTECT, related_name="+", db_constraint=False, db_index=False)
     resolution = models.CharField(max_length=20, choices=list(RESOLUTIONS.items()), blank=True)
     note = models.TextField(blank=True)
     resolved_by = models.CharField(max_length=150, blank=True)

@@ -264,7 +264,8 @@ def _write(
     previous = work / "previous.parquet"
     query_frame(_PREVIOUS + where, [], engine.PREVIOUS_SCHEMA).write_parquet(previous)
     moved = engine.diff(found, previous, compared=compared, census_employers=census_employers, workdir=work)
-    new = pl.read_parquet(moved.new)
+    # In the order of the indexes, which then grow at their ends rather than everywhere at once.
+    new = pl.read_parquet(moved.new).sort("employer_id", "kind", "unit_id", nulls_last=True)
     new = new.select(
         reserve_ids(Finding._meta.db_table, new.height),
         "key",
@@ -285,13 +286,21 @@ def _write(
     )
     insert_frame(Finding._meta.db_table, new)
     now = timezone.now()
-    with connection.cursor() as cursor:  # the first event of every new finding, written by the database itself
-        cursor.execute(
-            f'INSERT INTO "{FindingEvent._meta.db_table}" (finding_id, run_id, at, actor, action, state_before, '
-            "state_after, resolution, note) SELECT id, %s, %s, %s, 'found', '', 'new', '', '' "
-            f'FROM "{Finding._meta.db_table}" WHERE first_run_id = %s ORDER BY id',
-            [run.pk, connection.ops.adapt_datetimefield_value(now), actor, run.pk],
-        )
+    if new.height:  # the first event of every new finding, written by the database itself
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f'INSERT INTO "{FindingEvent._meta.db_table}" (finding_id, run_id, at, actor, action, state_before, '
+                "state_after, resolution, note) SELECT id, %s, %s, %s, 'found', '', 'new', '', '' "
+                f'FROM "{Finding._meta.db_table}" WHERE id BETWEEN %s AND %s AND first_run_id = %s ORDER BY id',
+                [
+                    run.pk,
+                    connection.ops.adapt_datetimefield_value(now),
+                    actor,
+                    new["id"].min(),
+                    new["id"].max(),
+                    run.pk,
+                ],
+            )
     moves = pl.read_parquet(moved.moves)
     events = moves.filter(pl.col("action").is_not_null())
     _insert_events(
