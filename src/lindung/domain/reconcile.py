@@ -10,6 +10,8 @@ decided here, in plain functions fed plain values:
   word, one name missing at the end, words run together ("Nur Aini"/"Nuraini").
 - `birth_date_difference(a, b)`: None when they agree (or one is unknown), else why they differ.
 - `months_unpaid(last_paid, on)`: contributions due by `on` (the 15th of the next month) and not paid.
+  It and `months_paid_after` are also written as SQL in `reconcile/engine.py`, which counts them for the
+  whole nation at once; `test_the_engine_counts_months_as_the_domain_rules_do` holds the two together.
 - `finding_key(...)`: the stable key that lets the next run say new, still open or resolved.
 """
 

@@ -43,12 +43,6 @@ from lindung.reconcile.models import Coverage, Finding, FindingEvent, Run, Sourc
 from lindung.registry.models import Employer
 
 log = logging.getLogger("lindung.reconcile")
-BASIS = {"tidak_terlindungi": "bpjstk", "bayar_tanpa_orang": "bpjstk", "upah_tidak_sesuai": "bpjstk"}
-CHUNK = 5000
-
-
-def _basis(item: engine.Item) -> str:
-    return BASIS.get(item.kind) or ("bkn" if item.kind == "belum_didata" else item.qualifier)
 
 
 def _may_run(scope: Scope, target: Target) -> None:
