@@ -244,7 +244,7 @@ def _store(frame: pl.DataFrame, source: str, digest: str) -> str:
         raise
     if source == Source.BPJSTK:  # cut once here, read by every run
         engine.doubles(final)
-        engine.pemda_part(final, list(Employer.objects.exclude(npp=None).exclude(npp="").values_list("npp", flat=True)))
+        engine.pemda_part(final, [n for n in Employer.objects.values_list("npp", flat=True) if n])
     return relative
 
 

@@ -36,7 +36,7 @@ from lindung.domain.reconcile import (
     UNPAID_MONTHS,
 )
 from lindung.enrolment.models import Agreement
-from lindung.intake.bulk import insert_frame, query_frame, reserve_ids
+from lindung.intake.bulk import indexes_aside, insert_frame, query_frame, reserve_ids
 from lindung.reconcile import engine
 from lindung.reconcile.loading import Target, stored_path
 from lindung.reconcile.models import Coverage, Finding, FindingEvent, Run, Source, SourceFile
@@ -163,9 +163,11 @@ def run_reconciliation(
     ids = target.employer_ids()
     scope_ids = None if ids is None else set(ids)
     master = participants_for(target)
-    master_path = stored_path(master.path) if master else None
-    if master_path is not None and not master_path.is_file():
-        raise NotFound(f"Berkas data peserta {master.name} tidak ada lagi di folder data; muat ulang berkasnya")
+    master_path = None
+    if master is not None:
+        master_path = stored_path(master.path)
+        if not master_path.is_file():
+            raise NotFound(f"Berkas data peserta {master.name} tidak ada lagi di folder data; muat ulang berkasnya")
     census_files = SourceFile.objects.filter(source=Source.BKN, current=True, coverage=Coverage.EMPLOYER)
     if scope_ids is not None:
         census_files = census_files.filter(employer_id__in=scope_ids)
@@ -278,20 +280,22 @@ def _write(
         *(pl.lit("").alias(c) for c in ("resolution", "note", "resolved_by")),
         pl.lit(None, pl.Datetime).alias("resolved_at"),
     )
-    insert_frame(Finding._meta.db_table, new)
+    with indexes_aside(Finding._meta.db_table, new.height):
+        insert_frame(Finding._meta.db_table, new)
     now = timezone.now()
-    if new.height:  # the first event of every new finding, written by the database itself
-        with connection.cursor() as cursor:
+    events_table = FindingEvent._meta.db_table
+    with indexes_aside(events_table, new.height), connection.cursor() as cursor:
+        if new.height:  # the first event of every new finding, written by the database itself
             cursor.execute(
-                f'INSERT INTO "{FindingEvent._meta.db_table}" (finding_id, run_id, at, actor, action, state_before, '
+                f'INSERT INTO "{events_table}" (finding_id, run_id, at, actor, action, state_before, '
                 "state_after, resolution, note) SELECT id, %s, %s, %s, 'found', '', 'new', '', '' "
                 f'FROM "{Finding._meta.db_table}" WHERE id BETWEEN %s AND %s AND first_run_id = %s ORDER BY id',
                 [
                     run.pk,
                     connection.ops.adapt_datetimefield_value(now),
                     actor,
-                    new["id"].min(),
-                    new["id"].max(),
+                    int(new["id"].min()),  # type: ignore[arg-type]
+                    int(new["id"].max()),  # type: ignore[arg-type]
                     run.pk,
                 ],
             )
