@@ -234,7 +234,7 @@ def phase_populate(args: argparse.Namespace) -> dict[str, Any]:
     from django.db import connection, transaction
 
     from lindung.intake.bulk import insert_frame
-    from lindung.reconcile.engine import doubles, pemda_part
+    from lindung.reconcile.engine import active_index, doubles, pemda_part
     from lindung.reconcile.models import SourceFile
     from lindung.reconcile.reader import SCHEMAS
     from lindung.registry.models import Employer, WorkUnit
@@ -311,6 +311,7 @@ def phase_populate(args: argparse.Namespace) -> dict[str, Any]:
     )
     # as `reconcile load` writes them beside the master
     doubles(folder / "bpjstk" / "national.parquet")
+    active_index(folder / "bpjstk" / "national.parquet")
     pemda_part(folder / "bpjstk" / "national.parquet", list(Employer.objects.values_list("npp", flat=True)))
     SourceFile.objects.create(
         source="bpjstk",

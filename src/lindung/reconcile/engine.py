@@ -8,9 +8,10 @@ a Python object: Python is asked only what the domain decides and SQL cannot say
 that need it (whether two written names are one person's, `domain.reconcile.names_match`; what a month of
 contributions costs, the `price` the caller passes).
 
-The master is read twice, each time only the columns needed: the rows under the scope's NPPs, and the NIK
-and status of every row to find who among the unprotected is active under another NPP. Two active rows for
-one NIK anywhere (`doubles`) are counted once per master file and kept beside it.
+Three files are cut from a master once, when it is loaded, and kept beside it: its rows under the NPPs of
+the Pemda lindung knows (`pemda_part`), the NIKs with two active rows anywhere (`doubles`), and the NIK and
+NPP of every active row sorted by NIK (`active_index`, for who among the unprotected is active under another
+NPP). A run then reads the nation's 41 million rows only through them.
 """
 
 from __future__ import annotations
@@ -147,6 +148,28 @@ def doubles(master: Path) -> Path:
     return path
 
 
+# Row groups of the active index: small, so that a few hundred NIKs read a few hundred of them.
+INDEX_ROW_GROUP = 16_384
+# Up to this many NIKs are looked up in the active index as constants (its row groups skipped by their NIK
+# ranges: 0.25 s for 300 of 37 million); more are joined with the whole index.
+INDEX_LOOKUP = 2_000
+
+
+def active_index(master: Path) -> Path:
+    """NIK and NPP of every active row of the master, sorted by NIK in small row groups, beside the master:
+    where the unprotected of one Pemda are active under another NPP is then read from the row groups holding
+    their NIKs, not from a scan of the nation (written when the master is loaded, or by the first run)."""
+    path = master.with_name(master.stem + ".aktif.parquet")
+    if path.is_file():
+        return path
+    frame = pl.scan_parquet(master).filter(pl.col("aktif")).select("nik", "npp").collect().sort("nik")
+    _private_write(
+        path,
+        lambda tmp: frame.write_parquet(tmp, compression="lz4", statistics=True, row_group_size=INDEX_ROW_GROUP),
+    )
+    return path
+
+
 def pemda_part(master: Path, npps: Sequence[str]) -> Path:
     """The master's rows under the NPPs of the Pemda lindung knows, as a file of their own beside it, so that
     a run reads them without decompressing the nation's columns (every row group of a master sorted by NPP
@@ -240,18 +263,21 @@ def reconcile(
                 name, birth_date, wage, start_date, end_date
             FROM read_parquet({_q(roster)}) WHERE start_date <= {day}"""
         )
-        con.execute(f"CREATE TEMP TABLE ra AS SELECT * FROM roster WHERE end_date IS NULL OR end_date >= {day}")
-        # Per (employer, NIK) of the scope: numbers only in the GROUP BY (an aggregate over text costs more
-        # than the join itself); the names and codes of the representative employment are joined on after.
+        # Numbers only from here on (a join or an aggregate that carries text costs twice one that does not):
+        # a name travels as its hash, and names and codes are joined on to the findings at the end (`rn`).
         con.execute(
-            """CREATE TEMP TABLE rp0 AS SELECT r.employer_id, r.nik, min(r.worker_id) AS worker_id,
-                arg_min(r.employment_id, r.unit_id) AS employment_id, sum(r.wage) AS wage,
+            f"""CREATE TEMP TABLE ra AS SELECT employment_id, employer_id, unit_id, worker_id, nik, hash(name) AS nh,
+                birth_date, wage, start_date
+            FROM roster WHERE end_date IS NULL OR end_date >= {day}"""
+        )
+        con.execute("CREATE TEMP VIEW rn AS SELECT employment_id, unit_code, name FROM roster")
+        # Per (employer, NIK) of the scope, its representative employment (in the first unit).
+        con.execute(
+            """CREATE TEMP TABLE rp AS SELECT r.employer_id, r.nik, min(r.worker_id) AS worker_id,
+                arg_min(r.employment_id, r.unit_id) AS employment_id, min(r.unit_id) AS unit_id,
+                arg_min(r.nh, r.unit_id) AS nh, sum(r.wage) AS wage,
                 min(r.birth_date) AS birth_date, min(r.start_date) AS start_date
             FROM ra r JOIN emp e ON e.employer_id = r.employer_id AND e.in_scope GROUP BY r.employer_id, r.nik"""
-        )
-        con.execute(
-            """CREATE TEMP TABLE rp AS SELECT rp0.*, ra.unit_id, ra.unit_code, ra.name
-            FROM rp0 JOIN ra ON ra.employment_id = rp0.employment_id"""
         )
         con.execute(
             """CREATE TEMP TABLE found (kind VARCHAR, employer_id BIGINT, nik BIGINT, qualifier VARCHAR,
@@ -275,7 +301,9 @@ def reconcile(
         out.seconds["census"] = time.perf_counter() - mark
         mark = time.perf_counter()
         basis = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in BASIS.items())
-        # The key is domain.reconcile.finding_key; the first of two rows with one key is kept.
+        # The key is domain.reconcile.finding_key; each kind gives one row per Pemda and NIK (a census never
+        # holds a NIK twice: the load refuses it, and `c` keeps one all the same), so no two rows share a key,
+        # which the table's unique key holds to.
         con.execute(
             f"""COPY (
                 SELECT substr(sha256(f.kind || '|' || e.code || '|' || CAST(f.nik AS VARCHAR) || '|' || f.qualifier),
@@ -283,9 +311,8 @@ def reconcile(
                     f.kind, f.employer_id, e.code, CAST(f.nik AS VARCHAR) AS nik, f.qualifier, f.unit_id, f.unit_code,
                     f.worker_id, left(coalesce(f.name, ''), 200) AS name,
                     CASE f.kind {basis} WHEN 'belum_didata' THEN 'bkn' ELSE f.qualifier END AS basis,
-                    f.evidence, substr(sha256(f.evidence), 1, 40) AS digest
+                    f.evidence, md5(f.evidence) AS digest
                 FROM found f JOIN emp e ON e.employer_id = f.employer_id
-                QUALIFY row_number() OVER (PARTITION BY key ORDER BY f.unit_id NULLS LAST, f.worker_id, f.name) = 1
             ) TO {_q(out.found)} (FORMAT parquet)"""
         )
         counted = dict(
@@ -304,7 +331,7 @@ _UNPROTECTED = """json_merge_patch(to_json({{
                        WHEN NOT t.active THEN 'NONAKTIF di BPJS TK'
                        ELSE 'iuran menunggak ' || t.unpaid || ' bulan' END,
         'daftar': {{'mulai': t.start_date}},
-        'bpjstk': {{'aktif': coalesce(t.active, false), 'kpj': t.kpj,
+        'bpjstk': {{'aktif': coalesce(t.active, false), 'kpj': ms.kpj,
                     'bulan_iuran_terakhir': strftime(t.last_paid, '%Y-%m')}}}}),
     to_json({{'bulan_menunggak': CASE WHEN t.active THEN t.unpaid END,
               'aktif_di_npp_lain': CASE WHEN len(o.npps) > 0 THEN o.npps END}}))"""
@@ -331,20 +358,21 @@ def _participants(
         WHERE p.npp IN ({listed})"""
     )
     con.execute(
-        """CREATE TEMP TABLE mp0 AS SELECT employer_id, nik, bool_or(active) AS active,
+        """CREATE TEMP TABLE mp AS SELECT employer_id, nik, bool_or(active) AS active,
             max(bulan_iuran_terakhir) FILTER (WHERE active) AS last_paid,
             min(tanggal_kepesertaan) FILTER (WHERE active) AS first_day,
             max(upah) FILTER (WHERE active) AS upah,
-            arg_max(tanggal_lahir, active::INT) AS lahir, arg_max("row", active::INT) AS "row"
+            arg_max(tanggal_lahir, active::INT) AS lahir, arg_max("row", active::INT) AS "row",
+            arg_max(hash(nama), active::INT) AS mh
         FROM m GROUP BY employer_id, nik"""
     )
-    con.execute('CREATE TEMP TABLE mp AS SELECT mp0.*, m.nama, m.kpj FROM mp0 JOIN m ON m."row" = mp0."row"')
+    con.execute('CREATE TEMP VIEW ms AS SELECT "row", nama, kpj FROM m')
     # Every roster row of a Pemda with an NPP beside its participant row, if any: one join serves the
     # unprotected, the wages and the identities.
     con.execute(
-        f"""CREATE TEMP TABLE j AS SELECT r.employer_id, r.nik, r.unit_id, r.unit_code, r.worker_id, r.name,
-            r.birth_date, r.wage, r.start_date, mp.nik IS NOT NULL AS matched, mp.active, mp.last_paid, mp.kpj,
-            mp.upah, mp.nama, mp.lahir,
+        f"""CREATE TEMP TABLE j AS SELECT r.employer_id, r.nik, r.unit_id, r.employment_id, r.worker_id, r.nh,
+            r.birth_date, r.wage, r.start_date, mp.nik IS NOT NULL AS matched, mp.active, mp.last_paid, mp."row",
+            mp.upah, mp.mh, mp.lahir,
             CASE WHEN mp.active AND mp.last_paid IS NOT NULL
                  THEN {due_index} - (year(mp.last_paid) * 12 + month(mp.last_paid) - 1)
                  WHEN mp.active AND mp.first_day IS NOT NULL
@@ -358,20 +386,26 @@ def _participants(
     con.execute(
         f"CREATE TEMP TABLE t AS SELECT * FROM j WHERE active IS NULL OR NOT active OR unpaid >= {int(unpaid_months)}"
     )
+    index = _q(active_index(master))
+    wanted = con.execute("SELECT DISTINCT nik FROM t WHERE active IS NULL OR NOT active").fetchall()
+    if len(wanted) <= INDEX_LOOKUP:
+        among = ", ".join(str(int(n)) for (n,) in wanted) or "NULL"
+    else:
+        among = "SELECT nik FROM t WHERE active IS NULL OR NOT active"
     con.execute(
-        f"""CREATE TEMP TABLE o AS SELECT p.nik, list(DISTINCT p.npp ORDER BY p.npp) AS npps
-        FROM read_parquet({_q(master)}) p
-        WHERE p.aktif AND p.nik IN (SELECT nik FROM t WHERE active IS NULL OR NOT active) GROUP BY p.nik"""
+        f"""CREATE TEMP TABLE o AS SELECT nik, list(DISTINCT npp ORDER BY npp) AS npps
+        FROM read_parquet({index}) WHERE nik IN ({among}) GROUP BY nik"""
     )
     con.execute(
-        f"""INSERT INTO found SELECT 'tidak_terlindungi', t.employer_id, t.nik, '', t.unit_id, t.unit_code,
-            t.worker_id, t.name, {_UNPROTECTED.format()}
-        FROM t LEFT JOIN o ON o.nik = t.nik"""
+        f"""INSERT INTO found SELECT 'tidak_terlindungi', t.employer_id, t.nik, '', t.unit_id, rn.unit_code,
+            t.worker_id, rn.name, {_UNPROTECTED.format()}
+        FROM t JOIN rn ON rn.employment_id = t.employment_id LEFT JOIN ms ON ms."row" = t."row"
+        LEFT JOIN o ON o.nik = t.nik"""
     )
     # bayar tanpa orang: active under the Pemda's NPP, not active on its roster (never there, or ended):
     # the months paid after the end (or since the first month), at the agreement's rupiah per month.
     con.execute(
-        """CREATE TEMP TABLE b AS SELECT mp.employer_id, mp.nik, mp.nama, mp.kpj, mp.upah, mp.last_paid,
+        """CREATE TEMP TABLE b AS SELECT mp.employer_id, mp.nik, mp."row", mp.upah, mp.last_paid,
             mp.first_day, l.end_date, l.unit_id, l.unit_code, l.worker_id,
             CASE WHEN mp.last_paid IS NULL THEN 0
                  WHEN l.end_date IS NOT NULL
@@ -403,30 +437,34 @@ def _participants(
     )
     con.execute(
         """INSERT INTO found SELECT 'bayar_tanpa_orang', b.employer_id, b.nik, '', b.unit_id, b.unit_code,
-            b.worker_id, b.nama, to_json({
+            b.worker_id, ms.nama, to_json({
                 'alasan': CASE WHEN b.end_date IS NOT NULL THEN 'penugasan berakhir ' || CAST(b.end_date AS VARCHAR)
                                ELSE 'tidak ada di daftar Pemda' END,
-                'bpjstk': {'kpj': b.kpj, 'upah': b.upah, 'bulan_iuran_terakhir': strftime(b.last_paid, '%Y-%m'),
+                'bpjstk': {'kpj': ms.kpj, 'upah': b.upah, 'bulan_iuran_terakhir': strftime(b.last_paid, '%Y-%m'),
                            'tanggal_kepesertaan': b.first_day},
                 'daftar': {'berakhir': b.end_date, 'unit': b.unit_code},
                 'bulan_dibayar': b.months,
                 'rupiah_dibayar': b.months * p.per_month})
-        FROM b LEFT JOIN price p ON p.employer_id = b.employer_id AND p.upah = b.upah"""
+        FROM b JOIN ms ON ms."row" = b."row" LEFT JOIN price p ON p.employer_id = b.employer_id AND p.upah = b.upah"""
     )
     # upah tidak sesuai: both active, the wage BPJS TK holds differs from the roster's.
     con.execute(
-        """INSERT INTO found SELECT 'upah_tidak_sesuai', employer_id, nik, '', unit_id, unit_code, worker_id, name,
-            to_json({
-                'daftar': {'upah': wage}, 'bpjstk': {'upah': upah}, 'selisih': wage - upah,
-                'alasan': CASE WHEN upah < wage THEN 'upah dilaporkan lebih rendah'
+        """INSERT INTO found SELECT 'upah_tidak_sesuai', j.employer_id, j.nik, '', j.unit_id, rn.unit_code,
+            j.worker_id, rn.name, to_json({
+                'daftar': {'upah': j.wage}, 'bpjstk': {'upah': j.upah}, 'selisih': j.wage - j.upah,
+                'alasan': CASE WHEN j.upah < j.wage THEN 'upah dilaporkan lebih rendah'
                                ELSE 'upah dilaporkan lebih tinggi' END})
-        FROM j WHERE active AND upah IS NOT NULL AND upah <> wage"""
+        FROM j JOIN rn ON rn.employment_id = j.employment_id
+        WHERE j.active AND j.upah IS NOT NULL AND j.upah <> j.wage"""
     )
     # identitas berbeda (BPJS TK): same NIK, the names differ as written or the birth dates differ.
     _identity(
         con,
-        """SELECT employer_id, nik, unit_id, unit_code, worker_id, name, birth_date, nama AS other_name,
-            lahir AS other_birth FROM j WHERE matched""",
+        """SELECT j.employer_id, j.nik, j.unit_id, rn.unit_code, j.worker_id, rn.name, j.birth_date,
+            ms.nama AS other_name, j.lahir AS other_birth
+        FROM (SELECT * FROM j WHERE matched AND (nh IS DISTINCT FROM mh
+              OR (lahir IS NOT NULL AND birth_date IS NOT NULL AND lahir <> birth_date))) j
+        JOIN rn ON rn.employment_id = j.employment_id JOIN ms ON ms."row" = j."row" """,
         "bpjstk",
         workdir,
     )
@@ -439,10 +477,11 @@ def _participants(
             FROM (SELECT nik, kpjs, npps, unnest(npps) AS npp FROM read_parquet({_q(twice)})) x
             LEFT JOIN emp e ON e.npp = x.npp GROUP BY x.nik),
         k AS (SELECT * FROM d WHERE kpjs > 1 OR pemda > 1),
-        s AS (SELECT employer_id, nik, unit_id, unit_code, worker_id, name FROM rp WHERE nik IN (SELECT nik FROM k)
+        s AS (SELECT rp.employer_id, rp.nik, rp.unit_id, rn.unit_code, rp.worker_id, rn.name FROM rp
+              JOIN rn ON rn.employment_id = rp.employment_id WHERE rp.nik IN (SELECT nik FROM k)
               UNION ALL
-              SELECT employer_id, nik, NULL, NULL, NULL, nama FROM mp
-              WHERE active AND nik IN (SELECT nik FROM k) AND NOT EXISTS (
+              SELECT mp.employer_id, mp.nik, NULL, NULL, NULL, ms.nama FROM mp JOIN ms ON ms."row" = mp."row"
+              WHERE mp.active AND mp.nik IN (SELECT nik FROM k) AND NOT EXISTS (
                   SELECT 1 FROM rp WHERE rp.employer_id = mp.employer_id AND rp.nik = mp.nik))
         SELECT 'ganda', s.employer_id, s.nik, 'bpjstk', s.unit_id, s.unit_code, s.worker_id, s.name, to_json({{
             'alasan': concat_ws('; ', CASE WHEN k.kpjs > 1 THEN k.kpjs || ' KPJ aktif untuk satu NIK' END,
@@ -499,16 +538,18 @@ def _roster_doubles(con: Any) -> None:
         d AS (SELECT ra.nik, list(DISTINCT e.code ORDER BY e.code) AS codes, count(DISTINCT ra.employer_id) AS n
               FROM ra JOIN emp e ON e.employer_id = ra.employer_id WHERE ra.nik IN (SELECT nik FROM several)
               GROUP BY ra.nik),
-        u AS (SELECT employer_id, nik, count(DISTINCT unit_id) AS units,
-                     list(DISTINCT unit_code ORDER BY unit_code) AS unit_codes
-              FROM ra WHERE nik IN (SELECT nik FROM several) GROUP BY employer_id, nik)
-        SELECT 'ganda', rp.employer_id, rp.nik, 'daftar', rp.unit_id, rp.unit_code, rp.worker_id, rp.name, to_json({
+        u AS (SELECT ra.employer_id, ra.nik, count(DISTINCT ra.unit_id) AS units,
+                     list(DISTINCT rn.unit_code ORDER BY rn.unit_code) AS unit_codes
+              FROM ra JOIN rn ON rn.employment_id = ra.employment_id
+              WHERE ra.nik IN (SELECT nik FROM several) GROUP BY ra.employer_id, ra.nik)
+        SELECT 'ganda', rp.employer_id, rp.nik, 'daftar', rp.unit_id, rn.unit_code, rp.worker_id, rn.name, to_json({
             'alasan': concat_ws('; ',
                 CASE WHEN d.n > 1 THEN 'aktif di ' || d.n || ' Pemda (' || array_to_string(d.codes, ', ') || ')' END,
                 CASE WHEN u.units > 1
                      THEN 'aktif di ' || u.units || ' unit (' || array_to_string(u.unit_codes, ', ') || ')' END),
             'daftar': {'pemda': d.codes, 'unit': u.unit_codes}})
         FROM rp JOIN d ON d.nik = rp.nik JOIN u ON u.employer_id = rp.employer_id AND u.nik = rp.nik
+        JOIN rn ON rn.employment_id = rp.employment_id
         WHERE u.units > 1 OR d.n > 1"""
     )
 
@@ -526,8 +567,9 @@ def _census(con: Any, census: dict[int, Path], workdir: Path) -> None:
     )
     files = ", ".join(_q(p) for p in census.values())
     con.execute(
-        f"""CREATE TEMP TABLE c AS SELECT f.employer_id, b.* EXCLUDE (filename)
-        FROM read_parquet([{files}], filename = true) b JOIN census_files f ON f.path = b.filename"""
+        f"""CREATE TEMP TABLE c AS SELECT DISTINCT ON (f.employer_id, b.nik) f.employer_id, b.* EXCLUDE (filename)
+        FROM read_parquet([{files}], filename = true) b JOIN census_files f ON f.path = b.filename
+        ORDER BY f.employer_id, b.nik, b.nama"""
     )
     con.execute(
         """INSERT INTO found SELECT 'belum_didata', c.employer_id, c.nik, 'bkn', NULL, NULL, NULL, c.nama, to_json({
@@ -536,17 +578,19 @@ def _census(con: Any, census: dict[int, Path], workdir: Path) -> None:
         FROM c ANTI JOIN rp ON rp.employer_id = c.employer_id AND rp.nik = c.nik"""
     )
     con.execute(
-        """INSERT INTO found SELECT 'belum_didata', rp.employer_id, rp.nik, 'daftar', rp.unit_id, rp.unit_code,
-            rp.worker_id, rp.name, to_json({
+        """INSERT INTO found SELECT 'belum_didata', rp.employer_id, rp.nik, 'daftar', rp.unit_id, rn.unit_code,
+            rp.worker_id, rn.name, to_json({
                 'alasan': 'ada di daftar Pemda, tidak ada di pendataan BKN', 'daftar': {'mulai': rp.start_date}})
         FROM rp SEMI JOIN census_files f ON f.employer_id = rp.employer_id
-        ANTI JOIN c ON c.employer_id = rp.employer_id AND c.nik = rp.nik"""
+        ANTI JOIN c ON c.employer_id = rp.employer_id AND c.nik = rp.nik
+        JOIN rn ON rn.employment_id = rp.employment_id"""
     )
     _identity(
         con,
-        """SELECT rp.employer_id, rp.nik, rp.unit_id, rp.unit_code, rp.worker_id, rp.name, rp.birth_date,
+        """SELECT rp.employer_id, rp.nik, rp.unit_id, rn.unit_code, rp.worker_id, rn.name, rp.birth_date,
             c.nama AS other_name, NULL::DATE AS other_birth
-        FROM rp JOIN c ON c.employer_id = rp.employer_id AND c.nik = rp.nik""",
+        FROM rp JOIN c ON c.employer_id = rp.employer_id AND c.nik = rp.nik
+        JOIN rn ON rn.employment_id = rp.employment_id WHERE rp.nh IS DISTINCT FROM hash(c.nama)""",
         "bkn",
         workdir,
     )

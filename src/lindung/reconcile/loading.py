@@ -244,6 +244,7 @@ def _store(frame: pl.DataFrame, source: str, digest: str) -> str:
         raise
     if source == Source.BPJSTK:  # cut once here, read by every run
         engine.doubles(final)
+        engine.active_index(final)
         engine.pemda_part(final, [n for n in Employer.objects.values_list("npp", flat=True) if n])
     return relative
 
