@@ -340,7 +340,7 @@ def _apply_moves(moves: pl.DataFrame, run: Run) -> None:
         return
     table = Finding._meta.db_table
     cast = "CAST(m.evidence AS jsonb)" if connection.vendor == "postgresql" else "m.evidence"
-    with connection.cursor() as cursor:
+    with indexes_aside(table, moves.height), connection.cursor() as cursor:
         cursor.execute(f'DROP TABLE IF EXISTS "{MOVES}"')
         cursor.execute(
             f'CREATE TEMPORARY TABLE "{MOVES}" (id bigint PRIMARY KEY, state varchar(10), evidence text, '
