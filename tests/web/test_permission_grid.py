@@ -90,6 +90,8 @@ GRID: dict[str, tuple[int, int, int, int, int, int, int]] = {
     "reconciliation": (200, 200, 200, 200, 200, 200, LOGIN),  # a monitor sees the counts, no person
     "reconciliation_xlsx": (200, 200, 200, 200, 200, 403, LOGIN),
     "reconciliation_resolve": (405, 405, 405, 405, 405, 405, 405),
+    "reconciliation_load": (405, 405, 405, 405, 405, 405, 405),
+    "reconciliation_run": (405, 405, 405, 405, 405, 405, 405),
     "claim_heirs": (405, 405, 405, 405, 405, 405, 405),
 }
 
@@ -120,6 +122,8 @@ POST_REFUSED: dict[str, dict[str, int]] = {
     "claim_document": {"other_clerk": 404, "other_admin": 404, "branch": 403, "monitor": 403, "anonymous": LOGIN},
     "claim_outcome": {"other_clerk": 404, "other_admin": 404, "branch": 403, "monitor": 403, "anonymous": LOGIN},
     "claim_heirs": {"other_clerk": 404, "other_admin": 404, "branch": 403, "monitor": 403, "anonymous": LOGIN},
+    "reconciliation_load": {"clerk": 403, "other_clerk": 403, "monitor": 403, "anonymous": LOGIN},
+    "reconciliation_run": {"clerk": 403, "other_clerk": 403, "monitor": 403, "anonymous": LOGIN},
 }
 
 PUBLIC = {"login", "logout", "verification", "claim_status"}  # pages anyone may open

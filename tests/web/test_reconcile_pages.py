@@ -110,3 +110,46 @@ def test_a_branch_sees_its_pemda_ranked_by_unprotected_workers_then_money_paid_f
 
     rows = [row("16.01", 2, 9), row("16.02", 5, 0), row("16.03", 2, 10), row("16.04", 2, 10)]
     assert [r["employer"] for r in _ranked(rows)] == ["16.02", "16.03", "16.04", "16.01"]
+
+
+def test_an_admin_loads_a_participant_file_and_runs_from_the_page(
+    world: World, personas: dict[str, Client], tmp_path: Path, settings: Any
+) -> None:
+    settings.DATA_DIR = tmp_path / "data"
+    add_employer("13.11", "11000001", "test")
+    admin = personas["admin"]
+    page = text_of(admin)
+    assert "Muat data dan jalankan" in page
+    assert "Muat data dan jalankan" not in text_of(personas["clerk"])  # a clerk neither loads nor runs
+    rows = [[STRANGER, "24000009", "11000001", "Rudi Hartono", "", "AKTIF", "2025-01-01", "2500000", "2026-10"]]
+    path = write_csv(tmp_path / "peserta.csv", rows, header=HEADER)
+    with path.open("rb") as handle:
+        answer = admin.post("/rekonsiliasi/muat/", {"source": "bpjstk", "file": handle, "data_date": "2026-11-30"})
+    assert answer.status_code == 302
+    shown = text_of(admin)
+    assert "dimuat" in shown.lower()
+    answer = admin.post("/rekonsiliasi/jalankan/", {"on": TODAY.isoformat()})
+    assert answer.status_code == 302
+    shown = text_of(admin)
+    assert "Rekonsiliasi" in shown and "Bayar tanpa orang 1" in shown and "Rudi Hartono" in shown
+    assert Finding.objects.filter(kind="bayar_tanpa_orang", name="Rudi Hartono").count() == 1
+
+
+def test_the_page_answers_bad_loads_and_other_pemda_with_a_sentence(
+    world: World, personas: dict[str, Client], tmp_path: Path, settings: Any
+) -> None:
+    settings.DATA_DIR = tmp_path / "data"
+    add_employer("13.11", "11000001", "test")
+    admin = personas["admin"]
+    assert admin.post("/rekonsiliasi/muat/", {"source": "bpjstk"}).status_code == 302
+    assert "Pilih berkas" in text_of(admin)
+    bad = tmp_path / "catatan.txt"
+    bad.write_text("bukan data")
+    with bad.open("rb") as handle:
+        admin.post("/rekonsiliasi/muat/", {"source": "bpjstk", "file": handle})
+    assert ".csv, .xlsx atau .parquet" in text_of(admin)
+    admin.post("/rekonsiliasi/jalankan/", {"pemda": "13.02"})  # not theirs
+    assert "tidak boleh" in text_of(admin) or "belum terdaftar" in text_of(admin)
+    admin.post("/rekonsiliasi/jalankan/", {"on": "kemarin"})
+    assert "Tanggal kemarin tidak dikenal" in text_of(admin)
+    assert not Finding.objects.exists()

@@ -5,22 +5,28 @@ Each list downloads as .xlsx for the OPD clerk to act on; the NIK is in full onl
 
 from __future__ import annotations
 
+import datetime as dt
+import tempfile
+from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied as Forbidden
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lindung.accounts.models import Role
 from lindung.accounts.scope import Scope
 from lindung.billing.services import money
 from lindung.coverage.tables import Column, Table, write_xlsx
-from lindung.domain.errors import LindungError
+from lindung.domain.errors import LindungError, ValidationFailed
 from lindung.domain.privacy import mask_nik
 from lindung.domain.reconcile import DESCRIPTIONS, KINDS, RESOLUTIONS, STATES
 from lindung.reconcile import services
+from lindung.reconcile.loading import Target, load_source, target_of
 from lindung.reconcile.models import Finding
 from lindung.web.access import needs
 from lindung.web.forms import actor, download, page_of, written
@@ -101,6 +107,8 @@ def reconciliation(request: HttpRequest, scope: Scope) -> HttpResponse:
         "resolutions": list(RESOLUTIONS.items()),
         "asked": asked,
         "can_resolve": scope.can("roster.edit"),
+        "can_run": scope.role in RUNNERS,
+        "own_target": scope.employer_code or scope.branch_code,
         "query": request.GET.urlencode(),
     }
     if people:
@@ -192,7 +200,119 @@ def reconciliation_resolve(request: HttpRequest, scope: Scope, key: str) -> Http
     return redirect(f"/rekonsiliasi/?{back}" if back and not back.startswith(("/", "http")) else "reconciliation")
 
 
+# A file loaded from the page: a Pemda's or a territory's. The national master (41 million rows, about 650 MB
+# as Parquet) is loaded on the server with `lindung reconcile load --national`, with its progress bar.
+LOAD_MAX = 50 * 1024 * 1024
+SUFFIXES = (".csv", ".xlsx", ".parquet")
+
+
+RUNNERS = (Role.ADMIN, Role.BRANCH, Role.SUPERUSER)  # who may load the other side's data and run
+
+
+def _runner(scope: Scope) -> None:
+    if scope.role not in RUNNERS:
+        raise Forbidden("Peran Anda tidak memuat data atau menjalankan rekonsiliasi")
+
+
+def _posted_target(request: HttpRequest, scope: Scope, source: str = "bpjstk") -> Target:
+    """The Pemda a form names, else the user's own: an admin's Pemda, a branch's territory (a BKN census is
+    always one Pemda's). The services check that the scope may act on it."""
+    code = request.POST.get("pemda", "").strip()
+    if code:
+        return target_of(employer=code)
+    if scope.employer_code:
+        return target_of(employer=scope.employer_code)
+    if scope.branch_code and source == "bpjstk":
+        return target_of(branch=scope.branch_code)
+    raise ValidationFailed(_("Tulis kode Pemda yang datanya dimuat atau direkonsiliasi, mis. 16.08"))
+
+
+def _posted_day(request: HttpRequest, field: str) -> dt.date | None:
+    text = request.POST.get(field, "").strip()
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValidationFailed(
+            _("Tanggal %(text)s tidak dikenal; pilih tanggal dari kalender") % {"text": text}
+        ) from None
+
+
+@require_POST
+@needs("dashboard")
+def reconciliation_load(request: HttpRequest, scope: Scope) -> HttpResponse:
+    _runner(scope)
+    upload = request.FILES.get("file")
+    source = request.POST.get("source", "bpjstk")
+    try:
+        if upload is None:
+            raise ValidationFailed(_("Pilih berkas data peserta BPJS TK atau pendataan BKN dulu"))
+        suffix = Path(upload.name or "").suffix.lower()
+        if suffix not in SUFFIXES:
+            raise ValidationFailed(_("Berkas harus .csv, .xlsx atau .parquet"))
+        if (upload.size or 0) > LOAD_MAX:
+            raise ValidationFailed(
+                _("Berkas lebih dari 50 MB; muat di server dengan `lindung reconcile load` (ada bilah kemajuannya)")
+            )
+        target = _posted_target(request, scope, source)
+        day = _posted_day(request, "data_date")
+        with tempfile.TemporaryDirectory(prefix="lindung-load-") as folder:
+            path = Path(folder) / (Path(upload.name or "berkas").stem[:60] + suffix)
+            with path.open("wb") as out:
+                for chunk in upload.chunks():
+                    out.write(chunk)
+            result = load_source(
+                scope,
+                path,
+                source=source,
+                target=target,
+                actor=actor(request),
+                data_date=day,
+                force=request.POST.get("force") == "1",
+            )
+    except LindungError as exc:
+        messages.error(request, str(exc))
+        return redirect("reconciliation")
+    if result.committed or result.unchanged:
+        messages.success(request, result.message)
+    else:
+        shown = "; ".join(f"{_('baris')} {i.row}: {i.message}" for i in result.issues[:5])
+        messages.error(request, f"{result.message} {shown}".strip())
+    return redirect("reconciliation")
+
+
+@require_POST
+@needs("dashboard")
+def reconciliation_run(request: HttpRequest, scope: Scope) -> HttpResponse:
+    _runner(scope)
+    try:
+        target = _posted_target(request, scope)
+        on = _posted_day(request, "on") or dt.date.today()
+        result = services.run_reconciliation(scope, target, on=on, actor=actor(request), with_items=False)
+    except LindungError as exc:
+        messages.error(request, str(exc))
+        return redirect("reconciliation")
+    found = ", ".join(f"{KINDS[k]} {n}" for k, n in result.counts.items() if n) or _("tidak ada temuan")
+    messages.success(
+        request,
+        _("Rekonsiliasi %(target)s per %(on)s: %(found)s; baru %(new)s, selesai %(resolved)s.")
+        % {
+            "target": target.label,
+            "on": on.strftime("%d-%m-%Y"),
+            "found": found,
+            "new": result.changes["new"],
+            "resolved": result.changes["resolved"],
+        },
+    )
+    for reason in result.skipped:
+        messages.warning(request, reason)
+    return redirect("reconciliation")
+
+
 urlpatterns = [
+    path("rekonsiliasi/muat/", reconciliation_load, name="reconciliation_load"),
+    path("rekonsiliasi/jalankan/", reconciliation_run, name="reconciliation_run"),
     path("rekonsiliasi/", reconciliation, name="reconciliation"),
     path("rekonsiliasi/unduh.xlsx", reconciliation_xlsx, name="reconciliation_xlsx"),
     path("rekonsiliasi/<str:key>/selesai/", reconciliation_resolve, name="reconciliation_resolve"),
