@@ -382,7 +382,7 @@ def _participants(
         WHERE r.employer_id IN (SELECT employer_id FROM emp WHERE npp <> '')"""
     )
     # tidak terlindungi: on the roster and active, not an active participant under the Pemda's NPP, or in
-    # arrears; with the other NPPs under which the person is active (one scan of NIK, status and NPP).
+    # arrears; with the other NPPs under which the person is active (from the active index).
     con.execute(
         f"CREATE TEMP TABLE t AS SELECT * FROM j WHERE active IS NULL OR NOT active OR unpaid >= {int(unpaid_months)}"
     )
