@@ -3,6 +3,7 @@ Django's admin, and user management within a scope."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from lindung.accounts import services
-from lindung.accounts.models import Assignment, Role
+from lindung.accounts.models import Assignment, LoginFailure, Role
 from lindung.accounts.scope import scope_of
 from lindung.domain.errors import NotFound, PermissionDenied, ValidationFailed
 from tests.web.conftest import PASSWORD, World
@@ -21,24 +22,100 @@ from tests.web.conftest import PASSWORD, World
 TEMPLATES = Path(__file__).resolve().parents[2] / "src" / "lindung" / "web" / "templates"
 
 
-def login(client: Client, username: str, password: str) -> int:
-    return client.post(reverse("login"), {"username": username, "password": password}).status_code
+def login(client: Client, username: str, password: str, ip: str = "127.0.0.1") -> int:
+    return client.post(reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=ip).status_code
 
 
-def test_five_failed_logins_lock_the_account_even_against_the_right_password(world: World) -> None:
+def age_failures(seconds: int) -> None:
+    """Move every recorded failure back in time, as if `seconds` had passed."""
+    for failure in LoginFailure.objects.all():
+        LoginFailure.objects.filter(pk=failure.pk).update(at=failure.at - dt.timedelta(seconds=seconds))
+
+
+ATTACKER, OWNER = "10.9.9.9", "10.1.1.1"
+
+
+def test_five_failures_from_one_address_make_that_address_wait_but_never_lock_out_the_owner(world: World) -> None:
+    attacker, owner = Client(), Client()
+    for _ in range(services.PAIR_FREE):
+        assert login(attacker, "admin", "salah-sekali-123", ATTACKER) == 401
+    response = attacker.post(reverse("login"), {"username": "admin", "password": PASSWORD}, REMOTE_ADDR=ATTACKER)
+    assert response.status_code == 429  # even the right password waits at that address
+    assert 28 <= int(response["Retry-After"]) <= 30
+    assert "Tunggu 30 detik" in response.content.decode() and "tidak dikunci" in response.content.decode()
+    assert attacker.get(reverse("tokens")).status_code == 302  # not logged in
+    # The owner, at their own desk, is let in with the right password at once.
+    assert login(owner, "admin", PASSWORD, OWNER) == 302
+    assert owner.get(reverse("tokens")).status_code == 200
+
+
+def test_the_wait_doubles_with_every_further_failure_up_to_the_window(world: World) -> None:
     client = Client()
-    for _ in range(services.LOCK_AFTER):
-        assert login(client, "admin", "salah-sekali-123") == 401
-    assert login(client, "admin", PASSWORD) == 429
-    assert client.get(reverse("tokens")).status_code == 302  # still not logged in
+    for _ in range(services.PAIR_FREE):
+        login(client, "admin", "salah", ATTACKER)
+    waits = []
+    for _ in range(8):
+        waits.append(services.login_wait("admin", ATTACKER))
+        age_failures(waits[-1])  # wait it out...
+        assert login(client, "admin", "salah", ATTACKER) == 401  # ...and fail once more
+    assert waits[:5] == [30, 60, 120, 240, 480]
+    assert max(waits) <= services.WINDOW.total_seconds()
+    # Attempts refused while waiting are not failures: they never lengthen the wait.
+    before = LoginFailure.objects.count()
+    assert login(client, "admin", "salah", ATTACKER) == 429
+    assert LoginFailure.objects.count() == before
 
 
-def test_a_successful_login_clears_earlier_failures(world: World) -> None:
+def test_failures_from_many_addresses_slow_the_owner_by_at_most_a_minute(world: World) -> None:
+    for i in range(services.NAME_FREE + 30):
+        services.record_login_failure("admin", f"10.0.{i // 250}.{i % 250 + 1}")
+    wait = services.login_wait("admin", OWNER)
+    assert 0 < wait <= services.NAME_WAIT_MAX.total_seconds()
+    response = Client().post(reverse("login"), {"username": "admin", "password": PASSWORD}, REMOTE_ADDR=OWNER)
+    assert response.status_code == 429 and int(response["Retry-After"]) <= 60
+    age_failures(61)
+    assert login(Client(), "admin", PASSWORD, OWNER) == 302
+
+
+def test_one_address_failing_for_many_names_waits_for_every_name(world: World) -> None:
+    for i in range(services.IP_LIMIT):
+        services.record_login_failure(f"tebakan{i}", ATTACKER)
+    assert login(Client(), "clerk", PASSWORD, ATTACKER) == 429
+    assert login(Client(), "clerk", PASSWORD, OWNER) == 302
+
+
+def test_a_successful_login_stops_counting_that_address_and_keeps_the_history(world: World) -> None:
     client = Client()
-    for _ in range(services.LOCK_AFTER - 1):
-        login(client, "admin", "salah")
-    assert login(client, "admin", PASSWORD) == 302
-    assert not services.login_locked("admin", None)
+    for _ in range(services.PAIR_FREE - 1):
+        login(client, "admin", "salah", OWNER)
+    login(Client(), "admin", "salah", ATTACKER)
+    assert login(client, "admin", PASSWORD, OWNER) == 302
+    assert services.login_wait("admin", OWNER) == 0
+    rows = LoginFailure.objects.filter(username="admin")
+    assert rows.count() == services.PAIR_FREE  # nothing deleted
+    assert rows.filter(lifted_at__isnull=False, ip=OWNER).count() == services.PAIR_FREE - 1
+    assert rows.get(ip=ATTACKER).lifted_at is None  # the other address still counts
+
+
+def test_a_pemda_admin_sees_and_lifts_the_wait_of_their_own_users_only(world: World) -> None:
+    for _ in range(services.PAIR_FREE):
+        login(Client(), "clerk", "salah", ATTACKER)
+        login(Client(), "other_admin", "salah", ATTACKER)
+    assert login(Client(), "clerk", PASSWORD, ATTACKER) == 429
+    admin = Client()
+    admin.force_login(world.users["admin"])
+    page = admin.get(reverse("users")).content.decode()
+    table = page[page.index('id="throttles"') :]
+    assert "clerk" in table and "other_admin" not in table  # another Pemda's user is not theirs
+    assert admin.post(reverse("user_unlock", args=[world.users["other_admin"].pk])).status_code == 404
+    assert admin.post(reverse("user_unlock", args=[world.users["clerk"].pk])).status_code == 302
+    assert login(Client(), "clerk", PASSWORD, ATTACKER) == 302
+    lifted = LoginFailure.objects.filter(username="clerk")
+    assert lifted.count() == services.PAIR_FREE and set(lifted.values_list("lifted_by", flat=True)) == {"admin"}
+    assert services.login_wait("other_admin", ATTACKER) > 0
+    clerk = Client()
+    clerk.force_login(world.users["clerk"])
+    assert clerk.post(reverse("user_unlock", args=[world.users["clerk"].pk])).status_code == 403
 
 
 def test_passwords_are_stored_with_argon2(world: World) -> None:

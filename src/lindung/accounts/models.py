@@ -50,11 +50,15 @@ class ApiToken(models.Model):
 
 
 class LoginFailure(models.Model):
-    """One failed login, for throttling and lockout. The username is what was typed; no password is kept."""
+    """One failed login, for throttling. The username is what was typed; no password is kept."""
 
     username = models.CharField(max_length=150, db_index=True)
     ip = models.GenericIPAddressField(null=True)
     at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # Set when the failure stops counting: its owner logged in from that address, or an admin lifted the wait.
+    # The row stays: failed logins are history.
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lifted_by = models.CharField(max_length=150, blank=True)
 
     def __str__(self) -> str:
         return f"{self.username} {self.at:%Y-%m-%d %H:%M}"

@@ -1,9 +1,10 @@
-"""Use cases of accounts: login throttling, API tokens, the access log, and managing users within a scope."""
+"""Use cases of accounts: login throttling (never a lockout), API tokens, the access log, and managing users within a scope."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
 
 from lindung.accounts.models import AccessLog, ApiToken, Assignment, LoginFailure, Role
@@ -20,27 +22,109 @@ from lindung.domain.errors import Conflict, Issue, NotFound, PermissionDenied, V
 from lindung.regions.models import Region
 from lindung.registry.models import BranchOffice, Employer, Worker, WorkUnit
 
-# Login throttling: after LOCK_AFTER failures for one username within WINDOW the username is locked until
-# the window has passed since the last failure; one address may fail IP_LIMIT times per window.
+# Login throttling that an attacker cannot turn into a lockout. Counted over WINDOW, failures already lifted
+# left out:
+# - one address and one user name: PAIR_FREE failures, then a wait from the last one that doubles from
+#   PAIR_FIRST_WAIT with every further failure, up to WINDOW;
+# - one user name from every address: NAME_FREE failures, then a wait that doubles from one second up to
+#   NAME_WAIT_MAX, so its owner, typing the right password elsewhere, is slowed but never locked out;
+# - one address, any user names: IP_LIMIT failures, then it waits until the oldest of them leaves the window.
+# A refused attempt is not a failure (no password is checked), so waiting attempts never lengthen the wait.
 WINDOW = dt.timedelta(minutes=15)
-LOCK_AFTER = 5
+PAIR_FREE = 5
+PAIR_FIRST_WAIT = dt.timedelta(seconds=30)
+NAME_FREE = 20
+NAME_WAIT_MAX = dt.timedelta(seconds=60)
 IP_LIMIT = 30
 
 
+def _recent_failures(now: dt.datetime) -> QuerySet[LoginFailure]:
+    return LoginFailure.objects.filter(at__gte=now - WINDOW, lifted_at=None)
+
+
+def _doubling(count: int, free: int, first: dt.timedelta, cap: dt.timedelta) -> dt.timedelta:
+    if count < free:
+        return dt.timedelta(0)
+    return min(first * 2 ** min(count - free, 20), cap)
+
+
+def login_wait(username: str, ip: str | None) -> int:
+    """Seconds before this user name may try again from this address (0: now)."""
+    now = timezone.now()
+    recent = _recent_failures(now)
+    name = username.lower()
+    pair = recent.filter(username=name, ip=ip) if ip is not None else recent.filter(username=name, ip=None)
+    until = [now]
+    for rows, free, first, cap in (
+        (pair, PAIR_FREE, PAIR_FIRST_WAIT, WINDOW),
+        (recent.filter(username=name), NAME_FREE, dt.timedelta(seconds=1), NAME_WAIT_MAX),
+    ):
+        facts = rows.aggregate(n=Count("id"), last=Max("at"))
+        wait = _doubling(facts["n"], free, first, cap)
+        if wait and facts["last"] is not None:
+            until.append(facts["last"] + wait)
+    if ip is not None:
+        times = list(recent.filter(ip=ip).order_by("-at").values_list("at", flat=True)[:IP_LIMIT])
+        if len(times) >= IP_LIMIT:
+            until.append(times[-1] + WINDOW)
+    return math.ceil((max(until) - now).total_seconds())
+
+
 def login_locked(username: str, ip: str | None) -> bool:
-    since = timezone.now() - WINDOW
-    recent = LoginFailure.objects.filter(at__gte=since)
-    if recent.filter(username=username.lower()).count() >= LOCK_AFTER:
-        return True
-    return ip is not None and recent.filter(ip=ip).count() >= IP_LIMIT
+    return login_wait(username, ip) > 0
 
 
 def record_login_failure(username: str, ip: str | None) -> None:
     LoginFailure.objects.create(username=username.lower()[:150], ip=ip)
 
 
-def clear_login_failures(username: str) -> None:
-    LoginFailure.objects.filter(username=username.lower()).delete()
+def clear_login_failures(username: str, ip: str | None) -> None:
+    """The owner logged in from this address: its failures there stop counting (and stay recorded)."""
+    rows = LoginFailure.objects.filter(username=username.lower(), lifted_at=None)
+    rows = rows.filter(ip=ip) if ip is not None else rows.filter(ip=None)
+    rows.update(lifted_at=timezone.now(), lifted_by=username.lower()[:150])
+
+
+@dataclass(frozen=True)
+class LoginThrottle:
+    """A managed user whose failed logins count now: how many, from how many addresses, and the wait."""
+
+    user_id: int
+    username: str
+    failures: int
+    addresses: int
+    last: dt.datetime
+    wait_seconds: int  # the longest wait any address has now
+
+
+def login_throttles(scope: Scope) -> list[LoginThrottle]:
+    """The users this scope manages whose failed logins are slowing them down or soon will."""
+    names = {a.user.username.lower(): a.user for a in managed_users(scope)}
+    now = timezone.now()
+    rows = (
+        _recent_failures(now)
+        .filter(username__in=list(names))
+        .values("username")
+        .annotate(n=Count("id"), addresses=Count("ip", distinct=True), last=Max("at"))
+        .order_by("-last")
+    )
+    found = []
+    for row in rows:
+        ips = _recent_failures(now).filter(username=row["username"]).values_list("ip", flat=True).distinct()
+        wait = max((login_wait(row["username"], ip) for ip in ips), default=0)
+        user = names[row["username"]]
+        found.append(LoginThrottle(user.pk, user.username, row["n"], row["addresses"], row["last"], wait))
+    return found
+
+
+def lift_login_throttle(scope: Scope, user_id: int) -> int:
+    """A Pemda admin (or superuser) lifts every wait on a user they manage; returns the failures lifted."""
+    scope.require("users.manage")
+    assignment = scope.get(Assignment.objects.select_related("user"), user_id=user_id)
+    actor = User.objects.filter(pk=scope.user_id).values_list("username", flat=True).first() or "admin"
+    return LoginFailure.objects.filter(username=assignment.user.username.lower(), lifted_at=None).update(
+        lifted_at=timezone.now(), lifted_by=actor[:150]
+    )
 
 
 def log_full_record(user_id: int, worker: Worker, channel: str, path: str) -> None:

@@ -27,13 +27,14 @@ from lindung.claims.models import Claim, ClaimDocument, ClaimEvent, Heir
 from lindung.domain import claims as rules
 from lindung.domain.benefits import compute_benefit
 from lindung.domain.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
+from lindung.domain.formats import too_big
 from lindung.domain.heirs import FamilyMember, decide_heirs
 from lindung.domain.periods import month_start
 from lindung.domain.rates import load_rate_book
 from lindung.enrolment.models import Membership
 from lindung.registry.models import Employer, Employment, Worker
 
-MAX_UPLOAD = 10 * 1024 * 1024
+MAX_UPLOAD = 10_000_000  # decimal megabytes, as file managers show them
 # What a file must begin with to be what its name says (the name alone proves nothing).
 SIGNATURES = {
     ".pdf": (b"%PDF-", "application/pdf"),
@@ -285,7 +286,7 @@ def attach_document(scope: Scope, number: str, *, kind: str, filename: str, data
     if suffix not in SIGNATURES:
         raise ValidationFailed(f"{filename}: hanya PDF atau JPEG")
     if len(data) > MAX_UPLOAD:
-        raise ValidationFailed(f"{filename}: {len(data):,} bait; paling besar {MAX_UPLOAD // 1024 // 1024} MB")
+        raise ValidationFailed(too_big(filename, len(data), MAX_UPLOAD))
     magic, content_type = SIGNATURES[suffix]
     if not data.startswith(magic):
         raise ValidationFailed(f"{filename}: isinya bukan {content_type.split('/')[1].upper()} seperti namanya")

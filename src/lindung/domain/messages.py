@@ -180,9 +180,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         'File {value} cannot be read as CSV separated by "{detail}": a row has more fields than the header, or a '
         "quote is not closed. Numbers like 2,500,000 must be quoted in a comma-separated file.",
     ),
-    "FILE_NOT_XLSX": (
-        "Berkas {value} bukan berkas Excel (.xlsx) yang dapat dibaca.",
-        "File {value} is not a readable Excel (.xlsx) file.",
+    "FILE_ENCODING": (
+        'Berkas {value} tidak dapat dibaca: {detail}. Di Excel pilih Simpan Sebagai > "CSV UTF-8" '
+        "(atau unggah .xlsx-nya).",
+        'File {value} cannot be read: {detail}. In Excel choose Save As > "CSV UTF-8" (or upload the .xlsx).',
+    ),
+    "FILE_XLSX_DAMAGED": (
+        "Berkas {value} bukan berkas Excel (.xlsx) yang dapat dibuka: {detail}. Buka berkas itu di Excel atau "
+        "LibreOffice, simpan ulang sebagai .xlsx, lalu unggah lagi.",
+        "File {value} is not an Excel (.xlsx) file that can be opened: {detail}. Open it in Excel or LibreOffice, "
+        "save it again as .xlsx and upload it again.",
     ),
     "FILE_NO_SHEET": ("Berkas {value} tidak berisi lembar dengan data.", "File {value} has no sheet with data."),
     "HEADER_INCOMPLETE": ("Baris judul tidak lengkap{detail}.", "The header row is incomplete{detail}."),
@@ -198,6 +205,29 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "HEADER_UNKNOWN": (
         'Kolom "{value}" tidak dikenal dan diabaikan.',
         'Column "{value}" is not recognised and is ignored.',
+    ),
+    "HEADER_UNKNOWN_MANY": (
+        "{detail} kolom tidak dikenal dan diabaikan: {value}.",
+        "{detail} columns are not recognised and are ignored: {value}.",
+    ),
+    # Cells of an uploaded workbook
+    "CELL_FORMULA": (
+        "Sel berisi rumus ({detail}); lindung tidak memakai rumus. Salin kolom itu lalu Tempel Spesial > Nilai, "
+        "simpan, dan unggah lagi.",
+        "The cell holds a formula ({detail}); lindung does not use formulas. Copy the column, Paste Special > "
+        "Values, save and upload again.",
+    ),
+    "CELL_MERGED": (
+        "Sel digabung {detail}: nilai {value} dipakai untuk setiap baris yang dicakupnya.",
+        "Merged cells {detail}: the value {value} is used for every row they cover.",
+    ),
+    "TEXT_FORMULA": (
+        "Teks diawali {detail}, yang dibaca Excel sebagai rumus; hapus tanda itu di depannya.",
+        "The text starts with {detail}, which Excel reads as a formula; remove that leading character.",
+    ),
+    "NAME_MARKUP": (
+        "Nama berisi tanda HTML ({detail}); tulis nama seperti di KTP.",
+        "The name contains HTML markup ({detail}); write the name as on the ID card.",
     ),
     # Rates (domain/rates.py): dated values and their data files
     "RATE_MISSING": (

@@ -15,7 +15,7 @@ import polars as pl
 
 from lindung.domain.nik import RegionCodes, Rule, nik_rules, with_nik
 from lindung.domain.parsing import is_yes, normalize_key, parse_phone, parse_sex, with_dates, with_rupiah
-from lindung.domain.sheets import Field
+from lindung.domain.sheets import Field, formula_flags, formula_rules
 from lindung.domain.terms import CATEGORY_LOOKUP, WORKER_CATEGORIES
 
 FIELDS: tuple[Field, ...] = (
@@ -74,6 +74,8 @@ UNITS_SCHEMA = {"unit_id": pl.Int64, "code": pl.String, "name": pl.String}
 MAX_LENGTHS = {"nama": 200, "jabatan": 200, "no_sk": 100}
 # Where `prepare` keeps what the user wrote when the field's own column becomes the clean value.
 TEXT_COLUMNS = {"nik": "nik_text"}
+# Refused when a spreadsheet would read them as a formula; phone numbers ("+62...") and wages have their own rules.
+TEXT_FIELDS = ("nama", "jabatan", "no_sk", "kategori", "unit")
 
 
 @dataclass(frozen=True)
@@ -97,7 +99,7 @@ def _present(name: str) -> pl.Expr:
 
 def prepare(raw: pl.DataFrame, ctx: RosterContext) -> pl.DataFrame:
     """Typed columns beside the text: `raw` has `row` and one String column per field (null if absent)."""
-    frame = raw.with_columns(
+    frame = formula_flags(raw, TEXT_FIELDS).with_columns(
         [
             _text(f.name).replace("", None).alias(f.name)
             if f.name in raw.columns
@@ -170,6 +172,14 @@ def row_rules(ctx: RosterContext) -> list[Rule]:
             "error",
             pl.col("nik").is_not_null() & ~pl.col("nik").is_first_distinct(),
             pl.col("row").first().over("nik").cast(pl.String),
+        ),
+        *formula_rules(TEXT_FIELDS),
+        Rule(
+            "NAME_MARKUP",
+            "nama",
+            "error",
+            pl.col("name").str.contains(r"<\s*/?\s*[A-Za-z!?]|&#?\w+;"),
+            pl.col("name").str.extract(r"(<[^>]{0,20}>?|&#?\w+;)", 1),
         ),
         Rule("NAME_INVALID", "nama", "warning", pl.col("name").str.contains(r"[0-9@#$%*=<>{}\[\]_|\\/]")),
         *[

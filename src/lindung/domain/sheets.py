@@ -31,6 +31,36 @@ def neutralise_formula(value: object) -> object:
     return value
 
 
+def formula_flags(raw: pl.DataFrame, fields: Sequence[str]) -> pl.DataFrame:
+    """`raw` with, per text field present, `_fx_<field>`: the leading character that makes the cell a formula
+    to a spreadsheet ("=", "+", "-", "@", tab, CR), or null. Read before stripping: a leading tab is the attack.
+    A lone "-" (people's "none") is not flagged; its own field's rules judge it."""
+    flags = []
+    for name in fields:
+        if name not in raw.columns:
+            flags.append(pl.lit(None, pl.String).alias(f"_fx_{name}"))
+            continue
+        text = pl.col(name).cast(pl.String)
+        lead = text.str.extract(r"^([\t\r]+|\s*[=+\-@]+)\s*\S", 1).str.strip_chars(" ")
+        flags.append(
+            pl.when(lead.str.starts_with("\t"))
+            .then(pl.lit("tab"))
+            .when(lead.str.starts_with("\r"))
+            .then(pl.lit("CR"))
+            .otherwise(pl.lit('"') + lead.str.slice(0, 1) + pl.lit('"'))
+            .alias(f"_fx_{name}")
+        )
+    return raw.with_columns(flags)
+
+
+def formula_rules(fields: Sequence[str]) -> list[Rule]:
+    """TEXT_FORMULA errors for the flags of `formula_flags`."""
+    return [
+        Rule("TEXT_FORMULA", name, "error", pl.col(f"_fx_{name}").is_not_null(), pl.col(f"_fx_{name}"))
+        for name in fields
+    ]
+
+
 def normalize_header(text: str) -> str:
     return " ".join("".join(c if c.isalnum() else " " for c in text.lower()).split())
 

@@ -6,7 +6,7 @@ import polars as pl
 
 from lindung.domain.nik import Rule
 from lindung.domain.parsing import normalize_key
-from lindung.domain.sheets import Field
+from lindung.domain.sheets import Field, formula_flags, formula_rules
 from lindung.domain.terms import UNIT_KIND_LOOKUP, UNIT_KINDS
 
 FIELDS: tuple[Field, ...] = (
@@ -20,8 +20,11 @@ FIELDS: tuple[Field, ...] = (
 )  # fmt: skip
 
 
+TEXT_FIELDS = ("kode", "nama")  # refused when a spreadsheet would read them as a formula
+
+
 def prepare(raw: pl.DataFrame) -> pl.DataFrame:
-    frame = raw.with_columns(
+    frame = formula_flags(raw, TEXT_FIELDS).with_columns(
         [
             pl.col(f.name).cast(pl.String).str.strip_chars().replace("", None).alias(f.name)
             if f.name in raw.columns
@@ -55,4 +58,5 @@ def rules() -> list[Rule]:
             pl.col("row").first().over("code").cast(pl.String),
         ),
         Rule("KIND_UNKNOWN", "jenis", "error", present["jenis"] & pl.col("kind").is_null(), pl.lit(kinds)),
+        *formula_rules(TEXT_FIELDS),
     ]

@@ -30,6 +30,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from lindung.domain.errors import Conflict, LindungError, ValidationFailed
+from lindung.domain.formats import too_big
 from lindung.domain.messages import Lang
 from lindung.intake.models import ImportJob
 from lindung.intake.services import Mode, Stage, import_roster
@@ -39,7 +40,7 @@ from lindung.registry.models import Employer, WorkUnit
 log = logging.getLogger("lindung.intake")
 
 INLINE_LIMIT = 256 * 1024  # files up to this size are checked and written within the request
-MAX_UPLOAD = 50 * 1024 * 1024
+MAX_UPLOAD = 50_000_000  # 50 MB as a file manager shows it (decimal megabytes)
 SUFFIXES = (".csv", ".xlsx")
 KEPT_ISSUES = 1000  # issues kept on the job for the preview; the error workbook has all of them
 ERRORS_NAME = "kesalahan.xlsx"
@@ -80,7 +81,10 @@ def check_upload(file_name: str, size: int) -> None:
     if size == 0:
         raise ValidationFailed(f"Berkas {Path(file_name).name} kosong.")
     if size > MAX_UPLOAD:
-        raise ValidationFailed(f"Berkas terlalu besar ({size / 1024 / 1024:.1f} MB); paling besar 50 MB.")
+        raise ValidationFailed(
+            too_big(Path(file_name).name, size, MAX_UPLOAD)
+            + " Bagi daftarnya per unit kerja, atau simpan sebagai .xlsx (biasanya jauh lebih kecil daripada CSV)."
+        )
 
 
 def start_job(
@@ -116,7 +120,8 @@ def start_job(
             fh.write(chunk)
     if written == 0 or written > MAX_UPLOAD:
         shutil.rmtree(path.parent, ignore_errors=True)
-        check_upload(file_name, written)
+        # The stream stops one chunk past the limit: the size the browser declared is the file's real one.
+        check_upload(file_name, max(size, written) if written else 0)
     job.size = written
     job.sha256 = digest.hexdigest()
     job.save()

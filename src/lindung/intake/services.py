@@ -182,6 +182,7 @@ def check_roster(
     issues = pl.concat(
         [
             issues,
+            sheet.cell_issues,
             find_issues(
                 prepared, registry_rules(), {"unit": "unit", "tmt": "tmt", "tanggal_selesai": "tanggal_selesai"}
             ),

@@ -21,7 +21,7 @@ def check_units(path: Path, lang: Lang) -> tuple[Sheet, pl.DataFrame, pl.DataFra
     sheet = read_sheet(path, unit_rows.FIELDS, lang)
     prepared = unit_rows.prepare(sheet.frame)
     issues = find_issues(prepared, unit_rows.rules(), {f.name: f.name for f in unit_rows.FIELDS})
-    return sheet, prepared, issues
+    return sheet, prepared, pl.concat([issues, sheet.cell_issues]).sort("row", "column", "code")
 
 
 def import_units(

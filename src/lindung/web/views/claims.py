@@ -22,6 +22,7 @@ from lindung.claims.models import Claim
 from lindung.domain import claims as rules
 from lindung.domain.benefits import body_parts, parse_parts
 from lindung.domain.errors import LindungError, NotFound, ValidationFailed
+from lindung.domain.formats import too_big
 from lindung.domain.privacy import mask_nik
 from lindung.domain.rates import load_rate_book
 from lindung.web.access import needs
@@ -188,7 +189,7 @@ def claim_document(request: HttpRequest, scope: Scope, number: str) -> HttpRespo
         if upload is None:
             raise ValidationFailed(_("Pilih berkas PDF atau JPEG"))
         if upload.size and upload.size > services.MAX_UPLOAD:
-            raise ValidationFailed(_("Berkas terlalu besar; paling besar 10 MB"))
+            raise ValidationFailed(too_big(upload.name or "", upload.size, services.MAX_UPLOAD))
         services.attach_document(
             scope,
             number,

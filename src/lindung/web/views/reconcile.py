@@ -23,6 +23,7 @@ from lindung.accounts.scope import Scope
 from lindung.billing.services import money
 from lindung.coverage.tables import Column, Table, write_xlsx
 from lindung.domain.errors import LindungError, ValidationFailed
+from lindung.domain.formats import too_big
 from lindung.domain.privacy import mask_nik
 from lindung.domain.reconcile import DESCRIPTIONS, KINDS, RESOLUTIONS, STATES
 from lindung.reconcile import services
@@ -202,7 +203,7 @@ def reconciliation_resolve(request: HttpRequest, scope: Scope, key: str) -> Http
 
 # A file loaded from the page: a Pemda's or a territory's. The national master (41 million rows, about 650 MB
 # as Parquet) is loaded on the server with `lindung reconcile load --national`, with its progress bar.
-LOAD_MAX = 50 * 1024 * 1024
+LOAD_MAX = 50_000_000
 SUFFIXES = (".csv", ".xlsx", ".parquet")
 
 
@@ -253,7 +254,9 @@ def reconciliation_load(request: HttpRequest, scope: Scope) -> HttpResponse:
             raise ValidationFailed(_("Berkas harus .csv, .xlsx atau .parquet"))
         if (upload.size or 0) > LOAD_MAX:
             raise ValidationFailed(
-                _("Berkas lebih dari 50 MB; muat di server dengan `lindung reconcile load` (ada bilah kemajuannya)")
+                too_big(upload.name or "", upload.size or 0, LOAD_MAX)
+                + " "
+                + _("Muat berkas sebesar itu di server dengan `lindung reconcile load` (ada bilah kemajuannya).")
             )
         target = _posted_target(request, scope, source)
         day = _posted_day(request, "data_date")

@@ -23,6 +23,7 @@ def _form_context(scope: Scope) -> dict[str, object]:
         "units": list(scope.units().select_related("employer")) if scope.role == Role.ADMIN else [],
         "branches": list(BranchOffice.objects.order_by("code")) if scope.role == Role.SUPERUSER else [],
         "assignments": services.managed_users(scope),
+        "throttles": services.login_throttles(scope),
     }
 
 
@@ -71,6 +72,14 @@ def set_active(request: HttpRequest, scope: Scope, user_id: int) -> HttpResponse
     return redirect("users")
 
 
+@require_POST
+@needs("users.manage")
+def unlock(request: HttpRequest, scope: Scope, user_id: int) -> HttpResponse:
+    lifted = services.lift_login_throttle(scope, user_id)
+    messages.success(request, _("%(n)d percobaan gagal tidak dihitung lagi.") % {"n": lifted})
+    return redirect("users")
+
+
 @needs("dashboard")
 def tokens(request: HttpRequest, scope: Scope) -> HttpResponse:
     secret = ""
@@ -92,6 +101,7 @@ def revoke_token(request: HttpRequest, scope: Scope, token_id: int) -> HttpRespo
 urlpatterns = [
     path("pengguna/", users, name="users"),
     path("pengguna/<int:user_id>/aktif/", set_active, name="user_active"),
+    path("pengguna/<int:user_id>/hitungan-masuk/", unlock, name="user_unlock"),
     path("token/", tokens, name="tokens"),
     path("token/<int:token_id>/cabut/", revoke_token, name="token_revoke"),
 ]
