@@ -11,7 +11,22 @@ from typing import Any
 
 os.environ.setdefault("LINDUNG_ALLOW_DEV_KEY", "1")
 
+import datetime as dt
+
 import pytest
+from hypothesis import settings
+
+# Hypothesis settings for every property test of the suite (tests/unit/ and the hostile-file fuzz test).
+# Each example must finish within `DEADLINE`. Measured with `--hypothesis-show-statistics` on the two-core
+# machine with a load of 2.5, the slowest unit property (test_coverage_domain's kept state) takes 7-59 ms an
+# example and the fuzz test's .xlsx examples 20-150 ms; 2 s is more than 10 times the slowest, so a machine
+# busy with other suites stays inside it, while an example that turns into seconds (a quadratic loop, a
+# row-by-row fallback) still fails. The tests keep their own `max_examples`; they set no deadline of their
+# own, so this profile decides it. `HYPOTHESIS_PROFILE=default` gives Hypothesis' own 200 ms.
+DEADLINE = dt.timedelta(seconds=2)
+
+settings.register_profile("lindung", deadline=DEADLINE)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "lindung"))
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 HISTORY = SHARED / "data" / "regions" / "kode_wilayah_historis.csv"

@@ -84,6 +84,30 @@ def test_a_clerk_fixes_a_roster_with_mistakes_commits_it_and_finds_the_workers(o
     assert csp == []
 
 
+def test_hostile_files_get_a_page_with_a_sentence_never_an_error_page(open_as: OpenAs, tmp_path: Path) -> None:
+    page = open_as("opd.okutimur.dlh")
+    rows = [HEADER, ["1608011203859903", '=HYPERLINK("http://x")', "L", "DLH", "THL", "Sopir", "2500000", "02/01/2026"]]
+    utf16 = tmp_path / "notepad-unicode.csv"
+    utf16.write_bytes("\r\n".join(";".join(r) for r in rows).encode("utf-16"))  # Notepad's "Unicode"
+    damaged = tmp_path / "terpotong.xlsx"
+    damaged.write_bytes(b"PK\x03\x04" + b"\x00" * 300)  # cut short in transit
+    field = "Berkas daftar pekerja (.xlsx atau .csv)"
+
+    page.goto("/impor/")
+    page.get_by_label(field).set_input_files(str(utf16))
+    page.get_by_role("button", name="Unggah dan periksa").click()
+    problems = page.locator("table[aria-labelledby=masalah]")
+    expect(problems).to_contain_text("dibaca Excel sebagai rumus")  # read, and the formula name refused
+
+    page.goto("/impor/")
+    page.get_by_label(field).set_input_files(str(damaged))
+    page.get_by_role("button", name="Unggah dan periksa").click()
+    expect(page.locator("main")).to_contain_text("bukan berkas Excel (.xlsx) yang dapat dibuka")
+    expect(page.locator("main")).to_contain_text("tidak ada data yang diubah")
+    expect(page.locator("main")).not_to_contain_text("calamine")
+    screenshot(page, "impor-berkas-rusak")
+
+
 def test_a_pemda_admin_issues_an_invoice_and_records_a_payment(open_as: OpenAs) -> None:
     page = open_as("pemda.okutimur")
     csp = watch_csp(page)

@@ -150,3 +150,23 @@ def test_errors_are_json_when_json_is_asked_and_english_when_english_is(workdir:
     assert english.returncode == 1
     assert "row 1, column Kode Unit" in english.stderr and "ERROR HEADER_MISSING" in english.stderr
     assert "The header row is incomplete." in english.stderr
+
+
+def test_a_hostile_file_on_the_command_line_is_one_sentence_and_exit_2(workdir: Path) -> None:
+    assert lindung("employer", "add", "--region", "13.11", cwd=workdir).returncode == 0
+    cases = {
+        "jepang.csv": "NIK;Nama Lengkap;Catatan、\n".encode("shift_jis"),
+        "biner.csv": b"NIK;Nama\x00\x01\n",
+        "rusak.xlsx": b"PK\x03\x04" + b"\x00" * 64,
+    }
+    for name, content in cases.items():
+        (workdir / name).write_bytes(content)
+        for lang, words in (("id", "Berkas " + name), ("en", "File " + name)):
+            done = lindung("roster", "import", name, "--employer", "13.11", "--lang", lang, cwd=workdir)
+            assert done.returncode in (1, 2), done.stderr
+            assert words in done.stderr and "Traceback" not in done.stderr, done.stderr
+            assert "calamine" not in done.stderr and "Error" not in done.stderr, done.stderr
+    utf16 = write_csv(workdir / "unicode.csv", [row("1311015507900001", "Siti Aminah")])
+    utf16.write_bytes(utf16.read_text(encoding="utf-8").encode("utf-16"))
+    read = lindung("roster", "import", str(utf16), "--employer", "13.11", "--format", "json", cwd=workdir)
+    assert json.loads(read.stdout)["rows"] == 1, read.stdout

@@ -296,12 +296,15 @@ def test_the_same_rows_load_from_csv_xlsx_and_parquet(solok: Employer, tmp_path:
     parquet = tmp_path / "p.parquet"
     pl.DataFrame({h: [r[i] for r in rows] for i, h in enumerate(MASTER_HEADER)}).write_parquet(parquet)
     frames = []
-    for day, path in (("2024-06-01", csv_file), ("2024-06-02", xlsx), ("2024-06-03", parquet)):
+    utf16 = tmp_path / "p-utf16.csv"  # a participant file saved as "Unicode" by Excel or Notepad
+    utf16.write_bytes(csv_file.read_text(encoding="utf-8").encode("utf-16"))
+    days = ("2024-06-01", "2024-06-02", "2024-06-03", "2024-06-04")
+    for day, path in zip(days, (csv_file, xlsx, parquet, utf16), strict=True):
         result = load(path, day=day)
         assert result.committed and result.loaded == len(rows), result.issues
         stored = SourceFile.objects.get(pk=result.source_file_id)
         frames.append(pl.read_parquet(Path(str(tmp_path / "data")) / stored.path).drop("row"))
-    assert frames[0].equals(frames[1]) and frames[0].equals(frames[2])
+    assert frames[0].equals(frames[1]) and frames[0].equals(frames[2]) and frames[0].equals(frames[3])
     assert SourceFile.objects.filter(current=True).count() == 1
     assert frames[0].filter(pl.col("nik") == int(SITI)).get_column("tanggal_lahir").item() == dt.date(1990, 7, 15)
     assert frames[0].filter(pl.col("nik") == int(EKO)).get_column("bulan_iuran_terakhir").item() == dt.date(2024, 1, 1)
@@ -381,6 +384,11 @@ def test_a_truncated_file_is_refused(solok: Employer, tmp_path: Path, suffix: st
     path.write_bytes(data[: int(len(data) * 0.8)])
     with pytest.raises(ValidationFailed, match="terpotong"):
         load(path)
+    if suffix == ".csv":  # the same in UTF-16, whose tail is read two bytes a character
+        text = data.decode("utf-8").encode("utf-16")
+        path.write_bytes(text[: int(len(text) * 0.8) // 2 * 2])
+        with pytest.raises(ValidationFailed, match="terpotong"):
+            load(path)
     assert SourceFile.objects.count() == 0
 
 

@@ -22,7 +22,7 @@ from lindung.intake import jobs
 from lindung.intake.models import ImportJob
 from lindung.intake.workbooks import PROBLEM_COLUMN
 from lindung.registry.models import Employment, Worker
-from tests.integration.factories import row, write_csv, write_xlsx
+from tests.integration.factories import HEADER, row, write_csv, write_xlsx
 from tests.web.conftest import World
 
 NEW = ["1311014404920005", "1311010101900006"]  # a woman born 4 April 1992, a man born 1 January 1990
@@ -194,6 +194,32 @@ def test_an_unreadable_file_fails_with_its_reason_and_changes_nothing(
     assert job.status == "failed" and job.message
     page = personas["clerk"].get(reverse("import_job", args=[job.pk])).content.decode()
     assert "tidak ada data yang diubah" in page and job.message in page
+
+
+HOSTILE_UPLOADS = [
+    # (file name, bytes, what the job page says)
+    ("utf16.csv", "\r\n".join(";".join(r) for r in [HEADER, row(NEW[0], "Rina Marlina")]).encode("utf-16"), ""),
+    ("sjis.csv", ";".join([*HEADER, "Catatan、"]).encode("shift_jis") + b"\n", "pengodean teksnya tidak dikenali"),
+    ("biner.csv", b"NIK;Nama\x00\x01\n", "bukan teks"),
+    ("rusak.xlsx", b"PK\x03\x04" + b"\x00" * 100, "bukan berkas Excel (.xlsx) yang dapat dibuka"),
+]
+
+
+@pytest.mark.parametrize(("name", "content", "words"), HOSTILE_UPLOADS)
+def test_hostile_uploads_answer_with_a_page_never_a_500(
+    personas: dict[str, Client], name: str, content: bytes, words: str
+) -> None:
+    client = personas["clerk"]
+    job = job_of(client.post(reverse("import_start"), {"file": SimpleUploadedFile(name, content)}))
+    job.refresh_from_db()
+    page = client.get(reverse("import_job", args=[job.pk]))
+    assert page.status_code == 200
+    if words:
+        assert job.status == "failed" and words in page.content.decode()
+    else:  # read, checked and ready to save
+        assert (job.status, job.rows, job.new, job.rejected) == ("checked", 1, 1, 0), job.message
+    assert "Traceback" not in page.content.decode() and "calamine" not in page.content.decode()
+    assert Worker.objects.filter(name="Rina Marlina").count() == 0  # checked, never saved by an upload alone
 
 
 def test_the_job_runner_can_be_called_directly(world: World, personas: dict[str, Client], tmp_path: Path) -> None:

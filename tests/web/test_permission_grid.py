@@ -66,6 +66,7 @@ GRID: dict[str, tuple[int, int, int, int, int, int, int]] = {
     "budget_xlsx": (403, 403, 200, 200, 403, 403, LOGIN),
     "users": (403, 403, 200, 200, 403, 403, LOGIN),
     "user_active": (405, 405, 405, 405, 405, 405, 405),
+    "user_unlock": (405, 405, 405, 405, 405, 405, 405),
     "tokens": (200, 200, 200, 200, 200, 200, LOGIN),
     "token_revoke": (405, 405, 405, 405, 405, 405, 405),
     "verification": (200, 200, 200, 200, 200, 200, 200),  # public: a genuine certificate's page
@@ -104,6 +105,14 @@ POST_REFUSED: dict[str, dict[str, int]] = {
     "invoice_issue": {"clerk": 403, "other_clerk": 403, "branch": 403, "monitor": 403, "anonymous": LOGIN},
     "payment_record": {"clerk": 403, "other_clerk": 403, "other_admin": 404, "monitor": 403, "anonymous": LOGIN},
     "user_active": {
+        "clerk": 403,
+        "other_clerk": 403,
+        "other_admin": 404,
+        "branch": 403,
+        "monitor": 403,
+        "anonymous": LOGIN,
+    },
+    "user_unlock": {
         "clerk": 403,
         "other_clerk": 403,
         "other_admin": 404,
@@ -195,6 +204,7 @@ def samples(world: World, personas: dict[str, Client], tmp_path: Any) -> dict[st
         "invoice_upload": {"pk": invoice.pk},
         "payment_record": {"pk": invoice.pk},
         "user_active": {"user_id": world.users["clerk"].pk},
+        "user_unlock": {"user_id": world.users["clerk"].pk},
         "token_revoke": {"token_id": token.pk},
     }
 

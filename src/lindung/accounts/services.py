@@ -1,4 +1,4 @@
-"""Use cases of accounts: login throttling (never a lockout), API tokens, the access log, and managing users within a scope."""
+"""Use cases of accounts: login throttling (never a lockout), API tokens, the access log, managing users."""
 
 from __future__ import annotations
 
@@ -45,7 +45,7 @@ def _recent_failures(now: dt.datetime) -> QuerySet[LoginFailure]:
 def _doubling(count: int, free: int, first: dt.timedelta, cap: dt.timedelta) -> dt.timedelta:
     if count < free:
         return dt.timedelta(0)
-    return min(first * 2 ** min(count - free, 20), cap)
+    return min(first * (1 << min(count - free, 20)), cap)
 
 
 def login_wait(username: str, ip: str | None) -> int:
@@ -121,7 +121,9 @@ def lift_login_throttle(scope: Scope, user_id: int) -> int:
     """A Pemda admin (or superuser) lifts every wait on a user they manage; returns the failures lifted."""
     scope.require("users.manage")
     assignment = scope.get(Assignment.objects.select_related("user"), user_id=user_id)
-    actor = User.objects.filter(pk=scope.user_id).values_list("username", flat=True).first() or "admin"
+    actor = "admin"
+    if scope.user_id is not None:
+        actor = User.objects.filter(pk=scope.user_id).values_list("username", flat=True).first() or actor
     return LoginFailure.objects.filter(username=assignment.user.username.lower(), lifted_at=None).update(
         lifted_at=timezone.now(), lifted_by=actor[:150]
     )

@@ -188,7 +188,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "FILE_XLSX_DAMAGED": (
         "Berkas {value} bukan berkas Excel (.xlsx) yang dapat dibuka: {detail}. Buka berkas itu di Excel atau "
         "LibreOffice, simpan ulang sebagai .xlsx, lalu unggah lagi.",
-        "File {value} is not an Excel (.xlsx) file that can be opened: {detail}. Open it in Excel or LibreOffice, "
+        "File {value} cannot be opened as an Excel (.xlsx) workbook: {detail}. Open it in Excel or LibreOffice, "
         "save it again as .xlsx and upload it again.",
     ),
     "FILE_NO_SHEET": ("Berkas {value} tidak berisi lembar dengan data.", "File {value} has no sheet with data."),

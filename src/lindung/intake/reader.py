@@ -99,6 +99,12 @@ def _utf16_without_bom(data: bytes) -> str | None:
     return None
 
 
+def text_encoding(head: bytes) -> str:
+    """The encoding a CSV's first bytes announce (a BOM, or UTF-16's zero bytes); UTF-8 otherwise."""
+    bom = next((enc for mark, enc in _BOMS if head.startswith(mark)), None)
+    return bom or _utf16_without_bom(head) or "utf-8"
+
+
 def _decode(data: bytes, name: str, lang: Lang) -> tuple[str, bytes]:
     """The text and its UTF-8 bytes (the input itself when it already was UTF-8)."""
 
@@ -255,15 +261,23 @@ def _sheet_xml(path: Path, sheet_name: str) -> str:
         return "" if member is None else archive.read(member).decode("utf-8", errors="replace")
 
 
-def _damaged(path: Path) -> str:
+def _damaged(path: Path, lang: Lang) -> str:
     """Why a workbook could not be opened, in words (never the library's text)."""
     with path.open("rb") as fh:
         head = fh.read(4)
     if head == b"\xd0\xcf\x11\xe0":
-        return "berkasnya berformat Excel lama (.xls) atau dilindungi kata sandi"
-    if not zipfile.is_zipfile(path):
-        return "berkasnya rusak, terpotong saat dikirim, atau bukan buku kerja Excel"
-    return "isi buku kerjanya rusak atau tidak lengkap"
+        why = (
+            "berkasnya berformat Excel lama (.xls) atau dilindungi kata sandi",
+            "it is an old Excel file (.xls) or protected by a password",
+        )
+    elif not zipfile.is_zipfile(path):
+        why = (
+            "berkasnya rusak, terpotong saat dikirim, atau bukan buku kerja Excel",
+            "it is damaged, cut short in transit, or not an Excel workbook",
+        )
+    else:
+        why = ("isi buku kerjanya rusak atau tidak lengkap", "the workbook inside is damaged or incomplete")
+    return why[0 if lang == "id" else 1]
 
 
 # What fastexcel, zipfile and the XML parser raise for a file that is not a whole workbook.
@@ -306,8 +320,8 @@ def _read_xlsx(path: Path, fields: Sequence[Field], optional: frozenset[str], la
         raise
     except _UNREADABLE as exc:
         # The library's text may quote cells (personal data): only its kind is logged.
-        log.info("buku kerja tidak dapat dibaca (%s)", type(exc).__name__)
-        raise ValidationFailed(render("FILE_XLSX_DAMAGED", lang, value=path.name, detail=_damaged(path))) from exc
+        log.debug("buku kerja tidak dapat dibaca (%s)", type(exc).__name__)
+        raise ValidationFailed(render("FILE_XLSX_DAMAGED", lang, value=path.name, detail=_damaged(path, lang))) from exc
     return _Table(headers, frame, header_row, first_column, name, xml)
 
 

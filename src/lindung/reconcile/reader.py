@@ -23,7 +23,7 @@ from lindung.domain.errors import Issue, NotFound, ValidationFailed
 from lindung.domain.parsing import with_dates, with_rupiah
 from lindung.domain.privacy import mask_nik
 from lindung.domain.sheets import Field, map_headers
-from lindung.intake.reader import read_sheet
+from lindung.intake.reader import read_sheet, text_encoding
 
 SOURCES = ("bpjstk", "bkn")
 ACTIVE = {"aktif", "a", "active", "ya"}
@@ -106,12 +106,16 @@ def _truncated(path: Path) -> str | None:
         return None
     if suffix == ".csv" and size:
         with path.open("rb") as fh:
-            first = fh.readline().decode("utf-8", errors="replace").lstrip("\ufeff").rstrip("\r\n")
-            fh.seek(max(0, size - 65536))
+            head = fh.read(65536)
+            encoding = text_encoding(head)
+            offset = max(0, size - 65536)
+            fh.seek(offset + (offset % 2 if encoding.startswith("utf-16") else 0))  # UTF-16 stays aligned
             tail = fh.read()
-        if tail.endswith(b"\n"):
+        first = head.decode(encoding, errors="replace").lstrip("\ufeff").split("\n", 1)[0].rstrip("\r")
+        text = tail.decode(encoding, errors="replace")
+        if text.endswith("\n"):
             return None
-        last = tail.rsplit(b"\n", 1)[-1].decode("utf-8", errors="replace").rstrip("\r")
+        last = text.rsplit("\n", 1)[-1].rstrip("\r")
         separator = max((";", ",", "\t", "|"), key=first.count)
         header_fields = len(next(csv.reader([first], delimiter=separator)))
         try:

@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='loginfailure',
-            name='lifted_at',
+            model_name="loginfailure",
+            name="lifted_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='loginfailure',
-            name='lifted_by',
+            model_name="loginfailure",
+            name="lifted_by",
             field=models.CharField(blank=True, max_length=150),
         ),
     ]

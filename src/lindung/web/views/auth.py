@@ -14,7 +14,6 @@ from django.views.decorators.http import require_POST
 from lindung.accounts import services
 
 
-
 def _ip(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR")
 
