@@ -138,6 +138,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "lindung.web.context.scope",
             ],
+            "builtins": ["lindung.web.templatetags.lindung"],
         },
     },
 ]

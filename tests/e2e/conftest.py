@@ -23,7 +23,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from lindung.demo.users import DEMO_PASSWORD
 from tests.conftest import SHARED
-from tests.integration.test_cli import database_url, lindung  # noqa: F401  (a database of their own)
+from tests.integration.test_cli import lindung, own_database
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = Path(os.environ.get("LINDUNG_SCREENSHOTS") or ROOT / "out" / "screenshots")
@@ -96,9 +96,15 @@ def _serve(cwd: Path, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str
     raise AssertionError(f"no free port for lindung serve after {PORT_ATTEMPTS} tries: {tried}")
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory, database_url: str) -> Iterator[str]:  # noqa: F811
-    """The demo served on loopback by `lindung serve`; yields its base URL."""
+@pytest.fixture(scope="session")
+def site_database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    yield from own_database(tmp_path_factory, "e2e")
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory, site_database_url: str) -> Iterator[str]:
+    """The demo served on loopback by `lindung serve`, once for every browser test module; its base URL."""
+    database_url = site_database_url
     cwd = tmp_path_factory.mktemp("site")
     (cwd / ".database_url").write_text(database_url)
     for args in [
@@ -125,7 +131,7 @@ def site(tmp_path_factory: pytest.TempPathFactory, database_url: str) -> Iterato
         log.close()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)

@@ -16,20 +16,24 @@ from django.db import connection
 from tests.integration.factories import row, write_csv
 
 
-@pytest.fixture(scope="module")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def own_database(tmp_path_factory: pytest.TempPathFactory, label: str = "cli") -> Iterator[str]:
     """A database of their own for the subprocesses (they commit; the tests' database rolls back)."""
     settings = connection.settings_dict
     if connection.vendor != "postgresql":
-        yield f"sqlite:///{tmp_path_factory.mktemp('cli-db') / 'cli.sqlite3'}"
+        yield f"sqlite:///{tmp_path_factory.mktemp(label + '-db') / (label + '.sqlite3')}"
         return
     server = f"postgres://{settings['USER']}@{settings['HOST']}:{settings['PORT']}"
-    name = f"lindung_cli_{os.getpid()}"
+    name = f"lindung_{label}_{os.getpid()}"
     with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
     yield f"{server}/{name}"
     with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
         admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="module")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    yield from own_database(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")

@@ -29,6 +29,7 @@ from django.utils import timezone
 from lindung.billing.models import Adjustment, Invoice, InvoiceLine, InvoiceSubtotal, Payment
 from lindung.billing.services import PROGRAM_COLUMNS, funded_amount, funding_of, statements
 from lindung.domain.errors import Issue, ValidationFailed
+from lindung.domain.formats import MONTH_NAMES, month_label
 from lindung.domain.privacy import mask_nik
 from lindung.domain.rates import CONFIDENCE_MARKS
 from lindung.domain.sheets import neutralise_formula
@@ -50,27 +51,13 @@ __all__ = [
     "write_upload_file",
 ]
 
-MONTH_NAMES = (
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-)
 
 MONEY_FORMAT = "#,##0"
 
 
 def period_label(day: dt.date) -> str:
     """2024-05-01 -> "Mei 2024"."""
-    return f"{MONTH_NAMES[day.month - 1]} {day.year}"
+    return month_label(day)
 
 
 def percent_text(value: Decimal) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 
 def thousands(count: int) -> str:
     """12345678 -> "12.345.678"."""
@@ -16,3 +18,48 @@ def megabytes(size: int) -> str:
 def too_big(name: str, size: int, limit: int) -> str:
     """The sentence for a file over a size limit, with its real size and the limit."""
     return f"Berkas {name} terlalu besar: {megabytes(size)} ({thousands(size)} bait); paling besar {megabytes(limit)}."
+
+
+MONTH_NAMES = (
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+)
+MONTH_NAMES_EN = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def month_label(day: dt.date, lang: str = "id") -> str:
+    """2024-05-01 -> "Mei 2024" ("May 2024" in English)."""
+    names = MONTH_NAMES_EN if lang.startswith("en") else MONTH_NAMES
+    return f"{names[day.month - 1]} {day.year}"
+
+
+def date_label(day: dt.date | dt.datetime | None, lang: str = "id") -> str:
+    """2024-06-17 -> "17 Juni 2024" ("17 June 2024" in English); None -> "-"."""
+    if day is None:
+        return "-"
+    if isinstance(day, dt.datetime):
+        day = day.date()
+    return f"{day.day} {month_label(day, lang)}"
