@@ -25,6 +25,7 @@ from lindung.documents.models import CardJob, Document
 from lindung.documents.services import issue_employer_certificate
 from lindung.documents.tokens import sign
 from lindung.intake import jobs
+from lindung.registry.models import ChangeSet
 from tests.web.conftest import DINKES_NIKS, PERSONAS, World, read_and_close
 
 # Personas in the order of PERSONAS: clerk (DINKES of 13.11), other_clerk (SATPOLPP of 13.11), admin (13.11),
@@ -67,6 +68,9 @@ GRID: dict[str, tuple[int, int, int, int, int, int, int]] = {
     "users": (403, 403, 200, 200, 403, 403, LOGIN),
     "user_active": (405, 405, 405, 405, 405, 405, 405),
     "user_unlock": (405, 405, 405, 405, 405, 405, 405),
+    "worker_name": (405, 405, 405, 405, 405, 405, 405),
+    "employment_correct": (405, 405, 405, 405, 405, 405, 405),
+    "employment_end": (405, 405, 405, 405, 405, 405, 405),
     "tokens": (200, 200, 200, 200, 200, 200, LOGIN),
     "token_revoke": (405, 405, 405, 405, 405, 405, 405),
     "verification": (200, 200, 200, 200, 200, 200, 200),  # public: a genuine certificate's page
@@ -111,6 +115,10 @@ POST_REFUSED: dict[str, dict[str, int]] = {
         "branch": 403,
         "monitor": 403,
         "anonymous": LOGIN,
+    },
+    **{
+        name: {"other_clerk": 404, "other_admin": 404, "branch": 403, "monitor": 403, "anonymous": LOGIN}
+        for name in ("worker_name", "employment_correct", "employment_end")
     },
     "user_unlock": {
         "clerk": 403,
@@ -195,6 +203,11 @@ def samples(world: World, personas: dict[str, Client], tmp_path: Any) -> dict[st
         "document_pdf": {"pk": certificate.pk},
         "document_revoke": {"pk": certificate.pk},
         "worker": {"pk": worker.pk},
+        "worker_name": {"pk": worker.pk},
+        **{
+            name: {"pk": worker.pk, "employment_id": worker.employments.get().pk}
+            for name in ("employment_correct", "employment_end")
+        },
         "import_job": {"job_id": job.id},
         "import_status": {"job_id": job.id},
         "import_errors": {"job_id": job.id},
@@ -249,6 +262,7 @@ def test_refused_posts_change_nothing_and_get_the_expected_answer(
     assert not Document.objects.exclude(status=Document.Status.CURRENT).exists()  # no card re-issued
     assert CardJob.objects.count() == 1
     assert world.users["clerk"].is_active
+    assert not ChangeSet.objects.filter(source__in=["worker correct name", "employment correct", "employment end"])
     assert Claim.objects.get().state == "reported"  # the sample claim, not moved, paid or given files
     assert list(ClaimEvent.objects.values_list("action", flat=True)) == ["report"]
 

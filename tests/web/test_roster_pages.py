@@ -142,7 +142,7 @@ def test_an_admin_sees_the_full_record_and_the_view_is_logged(world: World, pers
     assert AccessLog.objects.filter(worker=siti, user=world.users["admin"], channel="web").count() == before + 1
     assert "Cleaning service" in page and "DINKES" in page
     assert "JKK,JKM" in page  # the membership
-    assert "roster import" in page  # the history: created by the import
+    assert "Impor daftar pekerja" in page  # the history: created by the import, in words
 
 
 def test_the_history_shows_changes_readably(world: World, personas: dict[str, Client], tmp_path: Path) -> None:

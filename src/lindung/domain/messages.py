@@ -229,6 +229,24 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Nama berisi tanda HTML ({detail}); tulis nama seperti di KTP.",
         "The name contains HTML markup ({detail}); write the name as on the ID card.",
     ),
+    # One correction on a worker's page (domain/corrections.py)
+    "TEXT_TOO_LONG": (
+        "Teks terlalu panjang; paling banyak {detail} karakter.",
+        "The text is too long; at most {detail} characters.",
+    ),
+    "WAGE_TOO_HIGH": (
+        "Upah sebulan lebih dari {detail}; periksa jumlah nolnya.",
+        "A monthly wage over {detail}; check the number of zeros.",
+    ),
+    "END_ALREADY": (
+        "Penugasan ini sudah berakhir pada {detail}; riwayatnya tidak diubah.",
+        "This employment already ended on {detail}; its history is not changed.",
+    ),
+    "END_TOO_FAR": (
+        "Tanggal selesai paling lambat {detail} (sebulan ke depan); catat keluarnya lebih dekat ke hari "
+        "terakhir bekerja.",
+        "The end date may be at most {detail} (a month ahead); record the exit closer to the last working day.",
+    ),
     # Rates (domain/rates.py): dated values and their data files
     "RATE_MISSING": (
         "Tidak ada tarif/nilai {value} yang berlaku pada tanggal {detail}.",

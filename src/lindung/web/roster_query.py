@@ -19,13 +19,15 @@ import xlsxwriter
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Upper
 from django.http import QueryDict
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from lindung.accounts.scope import Scope
+from lindung.domain.formats import date_label
 from lindung.domain.privacy import mask_nik
 from lindung.domain.terms import WORKER_CATEGORIES
 from lindung.enrolment.models import Membership
+from lindung.registry.history import actor_words, source_words
 from lindung.registry.models import Change, ChangeSet, Employment, Worker, WorkUnit
 from lindung.web.roster_index import roster_index
 
@@ -320,6 +322,7 @@ FIELD_LABELS = {
     "kpj": gettext_lazy("KPJ"),
 }
 PERSONAL = frozenset({"nik", "phone", "birth_date"})
+DATES = frozenset({"start_date", "end_date", "valid_from", "valid_to"})
 ACTIONS = {"create": gettext_lazy("dibuat"), "update": gettext_lazy("diubah"), "end": gettext_lazy("diakhiri")}
 
 
@@ -333,11 +336,12 @@ class Difference:
 @dataclass(frozen=True)
 class Event:
     order: tuple[dt.datetime, int, int]  # when, then creations before changes, then the change's id
-    actor: str
-    source: str
+    actor: str  # in words: "Siti Aminah (admin.okutimur)", "baris perintah server (akun root)"
+    source: str  # in words: "Impor daftar pekerja dinkes.xlsx"
     subject: str  # "Data pribadi", "Penugasan DINKES", "Kepesertaan JKK,JKM"
     action: str
     differences: list[Difference] = field(default_factory=list)
+    reason: str = ""  # the reason typed with a correction on the worker's page
 
     @property
     def at(self) -> dt.datetime:
@@ -351,6 +355,11 @@ def _shown(name: str, value: object, full: bool) -> str:
         return mask_nik(str(value)) if name == "nik" else mask_phone(str(value)) if name == "phone" else "****"
     if name == "wage" and isinstance(value, int):
         return rupiah(value)
+    if name in DATES and isinstance(value, str):
+        try:
+            return date_label(dt.date.fromisoformat(value), get_language() or "id")
+        except ValueError:
+            return value
     if name == "category":
         return category_label(str(value))
     if name == "status":
@@ -373,6 +382,14 @@ class EmploymentRow:
     employment: Employment
     category: str
     wage: str
+
+    @property
+    def correct_form(self) -> str:  # the names of its forms on the worker's page, for a refusal beside them
+        return f"employment-{self.employment.pk}"
+
+    @property
+    def end_form(self) -> str:
+        return f"end-{self.employment.pk}"
 
 
 @dataclass(frozen=True)
@@ -398,7 +415,7 @@ def worker_record(scope: Scope, worker: Worker, full: bool) -> WorkerRecord:
     for e in employments:
         subjects[("registry.employment", str(e.pk))] = _("Penugasan %(unit)s (TMT %(start)s)") % {
             "unit": e.unit.code,
-            "start": e.start_date.isoformat(),
+            "start": date_label(e.start_date, get_language() or "id"),
         }
     for m in memberships:
         subjects[("enrolment.membership", str(m.pk))] = _("Kepesertaan %(programs)s") % {
@@ -410,27 +427,35 @@ def worker_record(scope: Scope, worker: Worker, full: bool) -> WorkerRecord:
     wanted = Q()
     for model, object_ids in by_model.items():
         wanted |= Q(model=model, object_id__in=object_ids)
-    history = [
-        Event(
-            (c.changeset.at, 1, c.pk),
-            c.changeset.actor,
-            c.changeset.source,
-            subjects[(c.model, c.object_id)],
-            str(ACTIONS.get(c.action, c.action)),
-            differences(c.before, c.after, full),
-        )
-        for c in Change.objects.filter(wanted).select_related("changeset")
-    ]
+    changes = list(Change.objects.filter(wanted).select_related("changeset"))
     created = [
         (worker.created_in_id, personal),
         *((e.created_in_id, subjects[("registry.employment", str(e.pk))]) for e in employments),
         *((m.created_in_id, subjects[("enrolment.membership", str(m.pk))]) for m in memberships),
     ]
     changesets = ChangeSet.objects.in_bulk({cs_id for cs_id, _ in created})
+    who = actor_words([c.changeset.actor for c in changes] + [cs.actor for cs in changesets.values()])
+
+    def event(cs: ChangeSet, order: tuple[dt.datetime, int, int], subject: str, action: str) -> Event:
+        reason = cs.summary.get("reason", "") if isinstance(cs.summary, dict) else ""
+        return Event(order, who[cs.actor], source_words(cs.source), subject, action, reason=str(reason or ""))
+
+    history = [
+        replace(
+            event(
+                c.changeset,
+                (c.changeset.at, 1, c.pk),
+                subjects[(c.model, c.object_id)],
+                str(ACTIONS.get(c.action, c.action)),
+            ),
+            differences=differences(c.before, c.after, full),
+        )
+        for c in changes
+    ]
     for cs_id, subject in created:
         cs = changesets.get(cs_id)
         if cs is not None:
-            history.append(Event((cs.at, 0, 0), cs.actor, cs.source, subject, _("dibuat")))
+            history.append(event(cs, (cs.at, 0, 0), subject, _("dibuat")))
     history.sort(key=lambda e: e.order, reverse=True)  # newest first; at one moment, changes after creations
     rows = [EmploymentRow(e, category_label(e.category), rupiah(e.wage)) for e in employments]
     return WorkerRecord(worker, rows, memberships, history)

@@ -16,7 +16,7 @@ def _lang() -> str:
     return get_language() or "id"
 
 
-@register.filter
+@register.filter(expects_localtime=True)
 def tanggal(day: dt.date | dt.datetime | None) -> str:
     """{{ worker.tmt|tanggal }} -> "17 Juni 2024" (English on English pages)."""
     return date_label(day, _lang())

@@ -4,19 +4,26 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from lindung.accounts.scope import Scope
 from lindung.accounts.services import log_full_record, log_full_records
+from lindung.domain.errors import LindungError
+from lindung.domain.formats import date_label
 from lindung.domain.privacy import mask_nik
 from lindung.domain.terms import CATEGORY_CHOICES
-from lindung.registry.models import Employer, Worker, WorkUnit
+from lindung.registry import services
+from lindung.registry.models import Employer, Employment, Worker, WorkUnit
 from lindung.web.access import is_htmx, needs
+from lindung.web.forms import actor, form_error
 from lindung.web.roster_query import (
     RosterFilter,
     dots,
@@ -80,9 +87,13 @@ def roster(request: HttpRequest, scope: Scope) -> HttpResponse:
     return render(request, template, context)
 
 
-@needs("roster.view")
-def worker(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
-    found = scope.get(Worker.objects.select_related("domicile"), pk=pk)
+def _lang() -> str:
+    return "en" if (get_language() or "id").startswith("en") else "id"
+
+
+def _worker_page(
+    request: HttpRequest, scope: Scope, found: Worker, refused: dict[str, object] | None = None, status: int = 200
+) -> HttpResponse:
     full = scope.can("personal.full")
     if full and request.user.pk is not None:
         log_full_record(request.user.pk, found, "web", request.path)
@@ -94,8 +105,98 @@ def worker(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
         "nik": found.nik if full else mask_nik(found.nik),
         "phone": (found.phone or "") if full else mask_phone(found.phone),
         "today": timezone.localdate(),
+        "can_edit": scope.can("roster.edit"),
+        "refused": refused or {},
+        "posted": request.POST if refused else {},
     }
-    return render(request, "web/roster/worker.html", context)
+    return render(request, "web/roster/worker.html", context, status=status)
+
+
+@needs("roster.view")
+def worker(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
+    return _worker_page(request, scope, scope.get(Worker.objects.select_related("domicile"), pk=pk))
+
+
+def _refused(request: HttpRequest, scope: Scope, found: Worker, form: str, exc: LindungError) -> HttpResponse:
+    """The worker's page again, the refusal beside the form that was sent (400), nothing written."""
+    return _worker_page(request, scope, found, {"form": form, **form_error(exc)}, status=400)
+
+
+@require_POST
+@needs("roster.edit")
+def worker_name(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
+    """Correct a worker's name (a typing slip; the recorded name stays in the history)."""
+    found = scope.get(Worker.objects.select_related("domicile"), pk=pk)
+    try:
+        changed = services.correct_name(
+            found.pk,
+            request.POST.get("name", ""),
+            actor=actor(request),
+            reason=request.POST.get("reason", ""),
+            lang=_lang(),
+        )
+    except LindungError as exc:
+        return _refused(request, scope, found, "name", exc)
+    messages.success(
+        request, _("Nama dikoreksi.") if changed else _("Nama sama dengan yang tercatat; tidak ada yang diubah.")
+    )
+    return redirect("worker", pk=found.pk)
+
+
+@require_POST
+@needs("roster.edit")
+def employment_correct(request: HttpRequest, scope: Scope, pk: int, employment_id: int) -> HttpResponse:
+    """Correct the wage and job title of a running employment, from this month."""
+    employment = scope.get(Employment.objects.select_related("worker__domicile"), pk=employment_id, worker_id=pk)
+    try:
+        changed = services.correct_employment(
+            employment.pk,
+            wage=request.POST.get("wage", ""),
+            job_title=request.POST.get("job_title", ""),
+            actor=actor(request),
+            reason=request.POST.get("reason", ""),
+            lang=_lang(),
+        )
+    except LindungError as exc:
+        return _refused(request, scope, employment.worker, f"employment-{employment.pk}", exc)
+    messages.success(
+        request,
+        _("Penugasan dikoreksi; upah baru ditagihkan mulai bulan ini.")
+        if changed
+        else _("Upah dan jabatan sama dengan yang tercatat; tidak ada yang diubah."),
+    )
+    return redirect("worker", pk=pk)
+
+
+@require_POST
+@needs("roster.edit")
+def employment_end(request: HttpRequest, scope: Scope, pk: int, employment_id: int) -> HttpResponse:
+    """End an employment (the worker left): the end date and the reason go into the history."""
+    employment = scope.get(
+        Employment.objects.select_related("worker__domicile", "unit"), pk=employment_id, worker_id=pk
+    )
+    if request.POST.get("confirm") != "1":
+        exc = LindungError(_("Centang konfirmasi untuk mengakhiri penugasan ini."))
+        return _refused(request, scope, employment.worker, f"end-{employment.pk}", exc)
+    try:
+        day = services.end_employment(
+            employment.pk,
+            end=request.POST.get("end_date", ""),
+            actor=actor(request),
+            reason=request.POST.get("reason", ""),
+            lang=_lang(),
+        )
+    except LindungError as exc:
+        return _refused(request, scope, employment.worker, f"end-{employment.pk}", exc)
+    messages.success(
+        request,
+        _(
+            "Penugasan di %(unit)s diakhiri pada %(day)s. Kepesertaan BPJS-nya berakhir akhir bulan itu pada "
+            "pendaftaran berikutnya."
+        )
+        % {"unit": employment.unit.code, "day": date_label(day, _lang())},
+    )
+    return redirect("worker", pk=pk)
 
 
 @needs("roster.view")
@@ -119,4 +220,7 @@ urlpatterns = [
     path("pekerja/", roster, name="roster"),
     path("pekerja/unduh/", roster_export, name="roster_export"),
     path("pekerja/<int:pk>/", worker, name="worker"),
+    path("pekerja/<int:pk>/nama/", worker_name, name="worker_name"),
+    path("pekerja/<int:pk>/penugasan/<int:employment_id>/koreksi/", employment_correct, name="employment_correct"),
+    path("pekerja/<int:pk>/penugasan/<int:employment_id>/akhiri/", employment_end, name="employment_end"),
 ]
