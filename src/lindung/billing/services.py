@@ -25,13 +25,18 @@ from lindung.billing.models import Adjustment, Invoice, InvoiceFunding, InvoiceL
 from lindung.domain.billing import ageing_bucket, due_date, late_fee
 from lindung.domain.contributions import contribution_frame
 from lindung.domain.errors import Conflict, NotFound, ValidationFailed
+from lindung.domain.formats import date_label, month_label, thousands
 from lindung.domain.money import split
-from lindung.domain.periods import month_end, month_start
+from lindung.domain.periods import add_months, month_end, month_start
 from lindung.enrolment.models import Agreement, Funder
 from lindung.enrolment.services import agreement_in_force, rate_book_for, unit_risk_classes
 from lindung.intake import bulk
 from lindung.registry.models import Change, Employer, WorkUnit
 from lindung.registry.services import get_employer, open_changeset
+
+# Bounds a Pemda never meets honestly: above them a number is a typing slip (or an attack), answered in words.
+PAYMENT_MAX = 1_000_000_000_000  # Rp 1 triliun in one payment: more than a province's yearly iuran
+INVOICE_AHEAD_MONTHS = 3  # an invoice may be issued up to three months ahead; later ones know no workers yet
 
 LINE_COLUMNS = (
     "jkk",
@@ -172,6 +177,12 @@ def issue_invoice(
     """Issue the month's invoice; issuing the same month and scope again returns the same invoice."""
     employer = get_employer(employer_code)
     period = month_start(period)
+    latest = month_start(add_months(timezone.localdate(), INVOICE_AHEAD_MONTHS))
+    if period > latest:
+        raise ValidationFailed(
+            f"Tagihan {month_label(period)} terlalu jauh ke depan: paling jauh {month_label(latest)} "
+            f"({INVOICE_AHEAD_MONTHS} bulan dari bulan ini), karena peserta dan upahnya belum diketahui"
+        )
     scope = scope_for(employer, unit_code, divisi)
     with transaction.atomic():
         Employer.objects.select_for_update().filter(pk=employer.pk).first()
@@ -370,6 +381,17 @@ def record_payment(
     code = billing_code.strip()
     if amount <= 0:
         raise ValidationFailed("Jumlah pembayaran harus lebih dari 0")
+    if amount > PAYMENT_MAX:
+        raise ValidationFailed(
+            f"Jumlah Rp{thousands(amount)} lebih dari Rp{thousands(PAYMENT_MAX)}, batas satu pembayaran; "
+            "periksa jumlah nolnya"
+        )
+    today = timezone.localdate()
+    if paid_on > today:
+        raise ValidationFailed(
+            f"Tanggal bayar {date_label(paid_on)} belum terjadi (hari ini {date_label(today)}); catat pembayaran "
+            "setelah uangnya diterima, dengan tanggal di bukti setor"
+        )
     if not code:
         raise ValidationFailed("Kode iuran (kode billing) wajib diisi")
     if paid_on < invoice.period:

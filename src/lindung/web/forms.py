@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from lindung.accounts.scope import Scope
 from lindung.domain.errors import Conflict, Issue, LindungError, ValidationFailed
+from lindung.domain.parsing import one_date
 from lindung.domain.periods import parse_period
 from lindung.registry.models import Employer
 from lindung.web.access import is_htmx
@@ -52,7 +53,11 @@ def parse_date(text: str | None, field: str, *, required: bool = True) -> dt.dat
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise refuse(field, _("Tanggal %(text)s tidak terbaca; tulis YYYY-MM-DD") % {"text": text}) from None
+        pass
+    day = one_date(text, timezone.localdate())  # 17/06/2026, 17-06-2026, 17 Juni 2026, as the roster reads them
+    if day is None or not 2000 <= day.year <= 2100:
+        raise refuse(field, _("Tanggal %(text)s tidak terbaca; tulis seperti 17/06/2026") % {"text": text})
+    return day
 
 
 def parse_month(text: str | None, field: str) -> dt.date:

@@ -24,16 +24,20 @@ from lindung.registry.models import Employer
 from lindung.web.access import needs
 from lindung.web.forms import count_text, download, form_error, refuse, written
 
+INCREASE_LIMIT = Decimal(100)  # a wage rise (or cut) in percent; beyond it a number is a typing slip
+
 
 def _projection(scope: Scope, values: dict[str, str]) -> Projection:
     employer = scope.get(Employer.objects.all(), region_id=values["employer"])
     year = values["year"]
-    if not (year.isascii() and year.isdigit()):
-        raise refuse("year", _("Tahun harus angka, mis. 2027"))
+    if not (year.isascii() and year.isdigit()) or not 2000 <= int(year) <= 2100:
+        raise refuse("year", _("Tahun harus empat angka antara 2000 dan 2100, mis. 2027"))
     try:
         increase = Decimal(values["increase"].replace(",", ".") or "0")
     except decimal.InvalidOperation:
         raise refuse("increase", _("Kenaikan upah harus angka persen, mis. 5 atau 2,5")) from None
+    if not increase.is_finite() or not -INCREASE_LIMIT <= increase <= INCREASE_LIMIT:
+        raise refuse("increase", _("Kenaikan upah harus antara -100 dan 100 persen"))
     return project_budget(employer.region_id, int(year), increase)
 
 

@@ -18,6 +18,7 @@ from lindung.accounts.scope import Scope
 from lindung.accounts.services import log_full_record, log_full_records
 from lindung.domain.errors import LindungError
 from lindung.domain.formats import date_label
+from lindung.domain.messages import Lang
 from lindung.domain.privacy import mask_nik
 from lindung.domain.terms import CATEGORY_CHOICES
 from lindung.registry import services
@@ -87,7 +88,7 @@ def roster(request: HttpRequest, scope: Scope) -> HttpResponse:
     return render(request, template, context)
 
 
-def _lang() -> str:
+def _lang() -> Lang:
     return "en" if (get_language() or "id").startswith("en") else "id"
 
 

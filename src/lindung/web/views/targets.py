@@ -5,6 +5,7 @@ with the history of their changes, and setting one. The dashboard shows the same
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -117,13 +118,14 @@ def target_set(request: HttpRequest, scope: Scope) -> HttpResponse:
     employer = scope.employer_code if scope.role == Role.ADMIN else form["employer"]
     try:
         year = asked_year(request)
-        if not form["count"].isdigit():
-            raise ValidationFailed(_("Target harus bilangan bulat, mis. 4000"))
+        count = re.sub(r"[\s.]", "", form["count"])  # "4.000" and "4 000" are 4000, as people write them
+        if not (count.isascii() and count.isdigit()):
+            raise ValidationFailed(_("Target harus bilangan bulat, mis. 4.000"))
         if not employer:
             raise ValidationFailed(_("Sebutkan kode wilayah Pemda"))
         target, written = set_target(
             year,
-            int(form["count"]),
+            int(count),
             employer=employer,
             unit=form["unit"] or None,
             note=form["note"],
