@@ -76,10 +76,14 @@ def test_the_monitor_map_has_one_path_per_kabkota_coloured_by_its_coverage(perso
     svg = text[text.index("<svg") : text.index("</svg>")]
     assert svg.count("<path ") == SUMBAR_KABKOTA
     assert re.search(r'<a href="/\?region=13\.11"><path class="c5" d="M[^"]+"><title>Kabupaten Solok Selatan: 100', svg)
-    assert re.search(r'<a href="/\?region=13\.02"><path class="c0" d="M[^"]+"><title>Kabupaten Solok: 0,0%', svg)
-    assert svg.count('class="c0"') == SUMBAR_KABKOTA - 1  # nobody enrolled anywhere else
+    # Kabupaten Solok has a worker and nobody enrolled: 0%, in its own strong colour, not the no-data grey
+    assert re.search(r'<a href="/\?region=13\.02"><path class="cz" d="M[^"]+"><title>Kabupaten Solok: 0,0%', svg)
+    assert svg.count('class="cz"') == 1
+    assert svg.count('class="c0"') == SUMBAR_KABKOTA - 2  # no roster anywhere else: no data
     assert "Batas wilayah belum dimuat" not in text
     assert 'class="legend"' in text
+    assert '<span class="sw cz"></span>0%: belum ada yang terdaftar' in text
+    assert '<span class="sw c0"></span>tanpa data' in text
 
 
 def test_without_boundaries_the_page_says_so_and_shows_the_table(personas: dict[str, Client]) -> None:

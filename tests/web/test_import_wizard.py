@@ -312,9 +312,30 @@ def test_the_preview_lists_active_workers_missing_from_the_file_with_nik_masked(
     path = write_csv(tmp_path / "dinkes.csv", [row("1311011203850001", "Siti Rahma", job="Cleaning service")])
     job = job_of(upload(personas["clerk"], path))
     page = personas["clerk"].get(reverse("import_job", args=[job.pk])).content.decode()
-    assert "1 pekerja aktif di unit berkas ini tidak tercantum" in page
+    assert "1 pekerja aktif di unit ini tidak ada di berkas. Apakah mereka sudah keluar?" in page
     assert "Dewi Kartika" in page and "1311********0002" in page
     assert "1311015507900002" not in page
+
+
+def test_a_file_of_new_hires_asks_nothing_about_exits(personas: dict[str, Client], tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "baru.csv", [row("1311011203860099", "Rudi Pegawai Baru", job="Sopir")])
+    job = job_of(upload(personas["clerk"], path))
+    assert job.status == "checked" and job.new == 1
+    page = personas["clerk"].get(reverse("import_job", args=[job.pk])).content.decode()
+    assert "Apakah mereka sudah keluar" not in page and "Dewi Kartika" not in page
+
+
+def test_the_badge_says_nothing_can_be_saved_while_rows_are_rejected(
+    personas: dict[str, Client], tmp_path: Path
+) -> None:
+    rows = [row("1311011203860098", "Rudi Baru"), row("1311011203860097", "Rina Baru", wage="dua juta")]
+    job = job_of(upload(personas["clerk"], write_csv(tmp_path / "campur.csv", rows)))
+    assert (job.status, job.rejected) == ("checked", 1)
+    page = personas["clerk"].get(reverse("import_job", args=[job.pk])).content.decode()
+    assert '<span class="badge bad">Belum dapat disimpan: 1 baris ditolak</span>' in page
+    assert ">Siap disimpan<" not in page
+    listing = personas["clerk"].get(reverse("import_start")).content.decode()
+    assert "Belum dapat disimpan: 1 baris ditolak" in listing
 
 
 def test_the_template_lists_the_units_of_the_users_pemda(personas: dict[str, Client]) -> None:

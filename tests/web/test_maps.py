@@ -36,6 +36,33 @@ def test_coverage_falls_in_one_of_six_classes(coverage: Decimal | None, css: int
     assert maps.bucket(coverage) == css
 
 
+@pytest.mark.parametrize(
+    ("coverage", "css"),
+    [(None, "c0"), (Decimal(0), "cz"), (Decimal("0.1"), "c1"), (Decimal(45), "c3"), (Decimal(100), "c5")],
+)
+def test_no_data_and_nobody_enrolled_are_two_classes(coverage: Decimal | None, css: str) -> None:
+    assert maps.area_class(coverage) == css
+
+
+def test_zero_percent_has_a_strong_colour_of_its_own_and_every_area_a_border() -> None:
+    from pathlib import Path
+
+    import lindung.web
+
+    css = (Path(lindung.web.__file__).parent / "static" / "web" / "lindung.css").read_text()
+    fills = dict(re.findall(r"\.(c[0-5z]) \{ fill: (#[0-9a-f]{6})", css))
+    assert set(fills) == {"c0", "cz", "c1", "c2", "c3", "c4", "c5"}
+    assert len(set(fills.values())) == 7  # seven colours, none shared
+
+    def lightness(colour: str) -> float:
+        r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+        return (max(r, g, b) + min(r, g, b)) / 510
+
+    assert lightness(fills["cz"]) < 0.5 < lightness(fills["c0"])  # dark where no-data is pale
+    stroke = re.search(r"\.map path \{ stroke: (#[0-9a-f]{6})", css)
+    assert stroke is not None and stroke.group(1) not in ("#ffffff", "#fff", fills["c0"])
+
+
 def test_simplification_drops_points_on_a_straight_line_and_keeps_the_corners() -> None:
     line = [(float(x), 0.0) for x in range(11)] + [(10.0, 10.0)]
     assert maps.simplify(line, 0.5) == [(0.0, 0.0), (10.0, 0.0), (10.0, 10.0)]

@@ -1,5 +1,5 @@
 """Choropleth maps drawn on the server: GeoJSON boundaries (Region.boundary) become one SVG path per region,
-coloured by a class c0..c5 (lindung.css), so the page needs no script, no tiles and no inline style.
+coloured by a class c0, cz, c1..c5 (lindung.css), so the page needs no script, no tiles and no inline style.
 
 The projection is equirectangular with the longitudes scaled by cos(latitude) at the map's middle, which
 keeps Indonesia (11°S-6°N) true enough in shape. Each ring is thinned twice: first points closer than the
@@ -47,6 +47,16 @@ def bucket(coverage: Decimal | None) -> int:
     if coverage is None or coverage <= 0:
         return 0
     return next(n for low, n in BUCKETS if coverage >= low)
+
+
+def area_class(coverage: Decimal | None) -> str:
+    """The CSS class of an area: "c0" for no data (nobody on a roster), "cz" for 0% (workers, nobody
+    enrolled: the Pemda monitors look for, in a strong colour of their own), then "c1" (<20%) to "c5" (≥80%)."""
+    if coverage is None:
+        return "c0"
+    if coverage <= 0:
+        return "cz"
+    return f"c{bucket(coverage)}"
 
 
 def rings(geometry: Mapping[str, Any]) -> list[list[Point]]:
@@ -183,7 +193,7 @@ class Area:
 
     code: str
     title: str
-    css: str  # c0..c5
+    css: str  # c0 (no data), cz (0%), c1..c5
     href: str | None = None
 
 

@@ -121,7 +121,7 @@ def _children(node: Node, reach: Reach, on: dt.date | None) -> list[dict[str, An
             "workers": number_text(c.counts.workers),
             "enrolled": number_text(c.counts.enrolled),
             "coverage": percent_text(c.counts.coverage),
-            "css": f"c{maps.bucket(c.counts.coverage)}",
+            "css": maps.area_class(c.counts.coverage),
             "href": _child_link(c, reach, on),
         }
         for c in node.children
@@ -147,7 +147,7 @@ def _map(node: Node, reach: Reach, on: dt.date, asked: dt.date | None) -> dict[s
                 "enrolled": number_text(c.counts.enrolled),
                 "workers": number_text(c.counts.workers),
             },
-            f"c{maps.bucket(c.counts.coverage)}",
+            maps.area_class(c.counts.coverage),
             _child_link(c, reach, asked),
         )
         for c in regions
@@ -276,12 +276,13 @@ def home(request: HttpRequest, scope: Scope) -> HttpResponse:
 
 def _legend() -> list[tuple[str, str]]:
     return [
-        ("c0", _("tanpa data / 0%")),
+        ("cz", _("0%: belum ada yang terdaftar")),
         ("c1", _("di bawah 20%")),
         ("c2", "20-39,9%"),
         ("c3", "40-59,9%"),
         ("c4", "60-79,9%"),
         ("c5", _("80% ke atas")),
+        ("c0", _("tanpa data (belum ada daftar pekerja)")),
     ]
 
 

@@ -117,10 +117,18 @@ def _progress(job: ImportJob) -> dict[str, object]:
     }
 
 
+# The file looks like the unit's full roster when it lists at least half of the unit's active workers; only then
+# are the ones it leaves out asked about (did they leave?). A file of five new hires asks nothing.
+FULL_ROSTER_SHARE = 0.5
+
+
 @needs("roster.edit")
 def import_job(request: HttpRequest, scope: Scope, job_id: uuid.UUID) -> HttpResponse:
     job = _job(scope, job_id)
     missing = jobs.not_in_file(job)
+    present = job.changed + job.unchanged  # the unit's recorded workers the file lists
+    if present < FULL_ROSTER_SHARE * (present + len(missing)):
+        missing = []  # a few new hires, not the whole unit: no question about exits
     figures = [
         (_("baris"), job.rows),
         (_("baru"), job.new),
