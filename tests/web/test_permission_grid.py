@@ -108,25 +108,13 @@ POST_REFUSED: dict[str, dict[str, int]] = {
     "enrol": {"clerk": 403, "other_clerk": 403, "branch": 403, "monitor": 403, "anonymous": LOGIN},
     "invoice_issue": {"clerk": 403, "other_clerk": 403, "branch": 403, "monitor": 403, "anonymous": LOGIN},
     "payment_record": {"clerk": 403, "other_clerk": 403, "other_admin": 404, "monitor": 403, "anonymous": LOGIN},
-    "user_active": {
-        "clerk": 403,
-        "other_clerk": 403,
-        "other_admin": 404,
-        "branch": 403,
-        "monitor": 403,
-        "anonymous": LOGIN,
-    },
     **{
         name: {"other_clerk": 404, "other_admin": 404, "branch": 403, "monitor": 403, "anonymous": LOGIN}
         for name in ("worker_name", "employment_correct", "employment_end")
     },
-    "user_unlock": {
-        "clerk": 403,
-        "other_clerk": 403,
-        "other_admin": 404,
-        "branch": 403,
-        "monitor": 403,
-        "anonymous": LOGIN,
+    **{
+        name: {"clerk": 403, "other_clerk": 403, "other_admin": 404, "branch": 403, "monitor": 403, "anonymous": LOGIN}
+        for name in ("user_active", "user_unlock")
     },
     "token_revoke": {"clerk": 404, "other_admin": 404, "monitor": 404, "anonymous": LOGIN},
     "document_issue": {"clerk": 403, "admin": 403, "other_admin": 403, "monitor": 403, "anonymous": LOGIN},

@@ -10,8 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from lindung.domain.formats import date_label
+from lindung.domain.formats import date_label, thousands
 from lindung.domain.messages import Lang, render
+from lindung.domain.sheets import FORMULA_LEAD, MARKUP, MARKUP_SHOWN
 
 NAME_MAX = 200
 JOB_MAX = 200
@@ -19,9 +20,9 @@ WAGE_MAX = 1_000_000_000  # a month's wage above Rp 1 miliar is a typing slip, n
 WAGE_DIGITS = len(str(WAGE_MAX))
 END_AHEAD = dt.timedelta(days=31)  # an exit may be recorded up to a month before the last day of work
 
-_FORMULA = re.compile(r"^([\t\r]+|\s*[=+\-@]+)\s*\S")
-_MARKUP = re.compile(r"<\s*/?\s*[A-Za-z!?]|&#?\w+;")
-_MARKUP_SHOWN = re.compile(r"(<[^>]{0,20}>?|&#?\w+;)")
+_FORMULA = re.compile(FORMULA_LEAD)  # the roster import's patterns (domain/sheets.py), for one value
+_MARKUP = re.compile(MARKUP)
+_MARKUP_SHOWN = re.compile(MARKUP_SHOWN)
 
 Problem = tuple[str, str | dt.date | None]
 
@@ -69,7 +70,7 @@ def wage_problem(wage: int | None, has_sen: bool) -> Problem | None:
     if wage <= 0:
         return ("WAGE_NOT_POSITIVE", None)
     if wage > WAGE_MAX:
-        return ("WAGE_TOO_HIGH", "Rp 1.000.000.000")
+        return ("WAGE_TOO_HIGH", f"Rp {thousands(WAGE_MAX)}")
     return None
 
 

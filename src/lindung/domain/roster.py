@@ -15,7 +15,7 @@ import polars as pl
 
 from lindung.domain.nik import RegionCodes, Rule, nik_rules, with_nik
 from lindung.domain.parsing import is_yes, normalize_key, parse_phone, parse_sex, with_dates, with_rupiah
-from lindung.domain.sheets import Field, formula_flags, formula_rules
+from lindung.domain.sheets import MARKUP, MARKUP_SHOWN, Field, formula_flags, formula_rules
 from lindung.domain.terms import CATEGORY_LOOKUP, WORKER_CATEGORIES
 
 FIELDS: tuple[Field, ...] = (
@@ -178,8 +178,8 @@ def row_rules(ctx: RosterContext) -> list[Rule]:
             "NAME_MARKUP",
             "nama",
             "error",
-            pl.col("name").str.contains(r"<\s*/?\s*[A-Za-z!?]|&#?\w+;"),
-            pl.col("name").str.extract(r"(<[^>]{0,20}>?|&#?\w+;)", 1),
+            pl.col("name").str.contains(MARKUP),
+            pl.col("name").str.extract(MARKUP_SHOWN, 1),
         ),
         Rule("NAME_INVALID", "nama", "warning", pl.col("name").str.contains(r"[0-9@#$%*=<>{}\[\]_|\\/]")),
         *[

@@ -21,6 +21,11 @@ ISSUE_SCHEMA = {
 
 # A CSV cell starting with one of these is a formula to Excel and LibreOffice (`=cmd|' /C calc'!A0`, `@SUM(A1)`).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# The leading run that makes a text cell a formula (read before stripping: a leading tab is the attack); a lone
+# "-" (people's "none") does not match. Markup in a name, and the part of it shown in the message.
+FORMULA_LEAD = r"^([\t\r]+|\s*[=+\-@]+)\s*\S"
+MARKUP = r"<\s*/?\s*[A-Za-z!?]|&#?\w+;"
+MARKUP_SHOWN = r"(<[^>]{0,20}>?|&#?\w+;)"
 
 
 def neutralise_formula(value: object) -> object:
@@ -41,7 +46,7 @@ def formula_flags(raw: pl.DataFrame, fields: Sequence[str]) -> pl.DataFrame:
             flags.append(pl.lit(None, pl.String).alias(f"_fx_{name}"))
             continue
         text = pl.col(name).cast(pl.String)
-        lead = text.str.extract(r"^([\t\r]+|\s*[=+\-@]+)\s*\S", 1).str.strip_chars(" ")
+        lead = text.str.extract(FORMULA_LEAD, 1).str.strip_chars(" ")
         flags.append(
             pl.when(lead.str.starts_with("\t"))
             .then(pl.lit("tab"))

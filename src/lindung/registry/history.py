@@ -23,26 +23,26 @@ def _day(iso: str) -> str:
     return date_label(dt.date.fromisoformat(iso), get_language() or "id")
 
 
-def _sources() -> list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]]:
-    return [
-        (re.compile(r"roster import (.+?) sha256:\w+"), lambda m: _("Impor daftar pekerja %(file)s") % {"file": m[1]}),
-        (re.compile(r"units import (.+)"), lambda m: _("Impor daftar unit %(file)s") % {"file": m[1]}),
-        (re.compile(r"kpj import (.+) [\d.]+"), lambda m: _("Impor nomor KPJ %(file)s") % {"file": m[1]}),
-        (
-            re.compile(r"enrol [\d.]+ --on " + _DATE + r".*"),
-            lambda m: _("Pendaftaran ke BPJS TK per %(day)s") % {"day": _day(m[1])},
-        ),
-        (re.compile(r"agreement add .*"), lambda m: _("Perjanjian kerja sama ditambahkan")),
-        (re.compile(r"worker correct name"), lambda m: _("Koreksi nama di halaman pekerja")),
-        (re.compile(r"employment correct"), lambda m: _("Koreksi upah/jabatan di halaman pekerja")),
-        (re.compile(r"employment end"), lambda m: _("Penugasan diakhiri di halaman pekerja")),
-        (re.compile(r"demo"), lambda m: _("Data demo")),
-    ]
+# Compiled once; each phrase is translated when it is said (the page's language).
+_SOURCES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
+    (re.compile(r"roster import (.+?) sha256:\w+"), lambda m: _("Impor daftar pekerja %(file)s") % {"file": m[1]}),
+    (re.compile(r"units import (.+)"), lambda m: _("Impor daftar unit %(file)s") % {"file": m[1]}),
+    (re.compile(r"kpj import (.+) [\d.]+"), lambda m: _("Impor nomor KPJ %(file)s") % {"file": m[1]}),
+    (
+        re.compile(r"enrol [\d.]+ --on " + _DATE + r".*"),
+        lambda m: _("Pendaftaran ke BPJS TK per %(day)s") % {"day": _day(m[1])},
+    ),
+    (re.compile(r"agreement add .*"), lambda m: _("Perjanjian kerja sama ditambahkan")),
+    (re.compile(r"worker correct name"), lambda m: _("Koreksi nama di halaman pekerja")),
+    (re.compile(r"employment correct"), lambda m: _("Koreksi upah/jabatan di halaman pekerja")),
+    (re.compile(r"employment end"), lambda m: _("Penugasan diakhiri di halaman pekerja")),
+    (re.compile(r"demo"), lambda m: _("Data demo")),
+)
 
 
 def source_words(source: str) -> str:
     """The command a ChangeSet came from, in words; an unknown one as recorded."""
-    for pattern, words in _sources():
+    for pattern, words in _SOURCES:
         if (found := pattern.fullmatch(source)) is not None:
             return words(found)
     return source

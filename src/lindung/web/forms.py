@@ -18,10 +18,12 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from lindung.accounts.scope import Scope
 from lindung.domain.errors import Conflict, Issue, LindungError, ValidationFailed
+from lindung.domain.messages import Lang
 from lindung.domain.parsing import one_date
 from lindung.domain.periods import parse_period
 from lindung.registry.models import Employer
@@ -34,6 +36,11 @@ _AMOUNT = re.compile(r"^(?:rp\.?)?(\d{1,3}(?:\.\d{3})+|\d+)(?:,0{1,2}|,-)?$")
 
 
 # --- reading input -----------------------------------------------------------------------------
+
+
+def page_lang() -> Lang:
+    """The language of the page being answered, as the domain's messages name it."""
+    return "en" if (get_language() or "").startswith("en") else "id"
 
 
 def count_text(value: int) -> str:

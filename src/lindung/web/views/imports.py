@@ -12,19 +12,19 @@ from typing import cast
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh
 
 from lindung.accounts.scope import Scope
 from lindung.domain.errors import NotFound, ValidationFailed
-from lindung.domain.messages import Lang
 from lindung.intake import jobs
 from lindung.intake.models import ImportJob
 from lindung.intake.workbooks import write_template
 from lindung.registry.models import Employer, WorkUnit
 from lindung.web.access import is_htmx, needs
+from lindung.web.forms import page_lang
 from lindung.web.roster_query import dots
 
 STAGES = {
@@ -34,10 +34,6 @@ STAGES = {
 }
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHOWN = 1000  # rows of the "not in file" list shown on the page
-
-
-def _lang() -> Lang:
-    return "en" if (get_language() or "").startswith("en") else "id"
 
 
 def _target(request: HttpRequest, scope: Scope) -> tuple[Employer, WorkUnit | None]:
@@ -86,7 +82,7 @@ def import_start(request: HttpRequest, scope: Scope) -> HttpResponse:
         except (ValidationFailed, NotFound) as exc:
             error = str(exc)
         else:
-            jobs.submit(job, "dry", request.user.get_username(), _lang())
+            jobs.submit(job, "dry", request.user.get_username(), page_lang())
             return redirect("import_job", job_id=job.pk)
     employers = list(scope.employers()) if scope.unit_id is None else []
     context = {
@@ -164,7 +160,7 @@ def import_commit(request: HttpRequest, scope: Scope, job_id: uuid.UUID) -> Http
     mode = request.POST.get("mode", "")
     if mode not in ("commit", "partial"):
         raise ValidationFailed(_("Pilih cara menyimpan."))
-    jobs.submit(job, "commit" if mode == "commit" else "partial", request.user.get_username(), _lang())
+    jobs.submit(job, "commit" if mode == "commit" else "partial", request.user.get_username(), page_lang())
     url = reverse("import_job", args=[job.pk])
     return HttpResponseClientRedirect(url) if is_htmx(request) else redirect(url)
 

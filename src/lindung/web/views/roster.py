@@ -10,7 +10,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,13 +17,12 @@ from lindung.accounts.scope import Scope
 from lindung.accounts.services import log_full_record, log_full_records
 from lindung.domain.errors import LindungError
 from lindung.domain.formats import date_label
-from lindung.domain.messages import Lang
 from lindung.domain.privacy import mask_nik
 from lindung.domain.terms import CATEGORY_CHOICES
 from lindung.registry import services
 from lindung.registry.models import Employer, Employment, Worker, WorkUnit
 from lindung.web.access import is_htmx, needs
-from lindung.web.forms import actor, form_error
+from lindung.web.forms import actor, form_error, page_lang
 from lindung.web.roster_query import (
     RosterFilter,
     dots,
@@ -88,10 +86,6 @@ def roster(request: HttpRequest, scope: Scope) -> HttpResponse:
     return render(request, template, context)
 
 
-def _lang() -> Lang:
-    return "en" if (get_language() or "id").startswith("en") else "id"
-
-
 def _worker_page(
     request: HttpRequest, scope: Scope, found: Worker, refused: dict[str, object] | None = None, status: int = 200
 ) -> HttpResponse:
@@ -118,6 +112,11 @@ def worker(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
     return _worker_page(request, scope, scope.get(Worker.objects.select_related("domicile"), pk=pk))
 
 
+def _by(request: HttpRequest) -> dict[str, Any]:
+    """Who corrects, why and in which language the refusal is said: the same for every form of the page."""
+    return {"actor": actor(request), "reason": request.POST.get("reason", ""), "lang": page_lang()}
+
+
 def _refused(request: HttpRequest, scope: Scope, found: Worker, form: str, exc: LindungError) -> HttpResponse:
     """The worker's page again, the refusal beside the form that was sent (400), nothing written."""
     return _worker_page(request, scope, found, {"form": form, **form_error(exc)}, status=400)
@@ -129,13 +128,7 @@ def worker_name(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
     """Correct a worker's name (a typing slip; the recorded name stays in the history)."""
     found = scope.get(Worker.objects.select_related("domicile"), pk=pk)
     try:
-        changed = services.correct_name(
-            found.pk,
-            request.POST.get("name", ""),
-            actor=actor(request),
-            reason=request.POST.get("reason", ""),
-            lang=_lang(),
-        )
+        changed = services.correct_name(found.pk, request.POST.get("name", ""), **_by(request))
     except LindungError as exc:
         return _refused(request, scope, found, "name", exc)
     messages.success(
@@ -154,9 +147,7 @@ def employment_correct(request: HttpRequest, scope: Scope, pk: int, employment_i
             employment.pk,
             wage=request.POST.get("wage", ""),
             job_title=request.POST.get("job_title", ""),
-            actor=actor(request),
-            reason=request.POST.get("reason", ""),
-            lang=_lang(),
+            **_by(request),
         )
     except LindungError as exc:
         return _refused(request, scope, employment.worker, f"employment-{employment.pk}", exc)
@@ -180,13 +171,7 @@ def employment_end(request: HttpRequest, scope: Scope, pk: int, employment_id: i
         exc = LindungError(_("Centang konfirmasi untuk mengakhiri penugasan ini."))
         return _refused(request, scope, employment.worker, f"end-{employment.pk}", exc)
     try:
-        day = services.end_employment(
-            employment.pk,
-            end=request.POST.get("end_date", ""),
-            actor=actor(request),
-            reason=request.POST.get("reason", ""),
-            lang=_lang(),
-        )
+        day = services.end_employment(employment.pk, end=request.POST.get("end_date", ""), **_by(request))
     except LindungError as exc:
         return _refused(request, scope, employment.worker, f"end-{employment.pk}", exc)
     messages.success(
@@ -195,7 +180,7 @@ def employment_end(request: HttpRequest, scope: Scope, pk: int, employment_id: i
             "Penugasan di %(unit)s diakhiri pada %(day)s. Kepesertaan BPJS-nya berakhir akhir bulan itu pada "
             "pendaftaran berikutnya."
         )
-        % {"unit": employment.unit.code, "day": date_label(day, _lang())},
+        % {"unit": employment.unit.code, "day": date_label(day, page_lang())},
     )
     return redirect("worker", pk=pk)
 
