@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from lindung.domain.errors import Issue, LindungError, NotFound, ValidationFailed
+from lindung.domain.periods import FIRST_YEAR, LAST_YEAR, in_years
 
 EXIT_REJECTED = 1
 EXIT_USAGE = 2
@@ -71,11 +72,21 @@ class LindungCommand(BaseCommand):
     def usage_error(self, message: str) -> NoReturn:
         raise CommandError(message, returncode=EXIT_USAGE)
 
+    def within(self, check: Callable[[], object]) -> None:
+        """Run a service's bound check on an argument: a value out of bounds is a usage error (exit 2)."""
+        try:
+            check()
+        except ValidationFailed as exc:
+            self.usage_error(str(exc))
+
     def parse_day(self, text: str) -> dt.date:
         try:
-            return dt.date.fromisoformat(text)
+            day = dt.date.fromisoformat(text)
         except ValueError:
             raise CommandError(f"Tanggal {text!r} harus berbentuk YYYY-MM-DD", returncode=EXIT_USAGE) from None
+        if not in_years(day):
+            self.usage_error(f"Tanggal {text} di luar tahun {FIRST_YEAR}-{LAST_YEAR}; periksa tahunnya")
+        return day
 
 
 _LABELS = {

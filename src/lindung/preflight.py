@@ -4,14 +4,22 @@ A database that does not exist, was never initialised or needs its upgrade, a Po
 cannot be reached or refuses the login, a data folder that cannot be written, a missing font: each is a
 `ConfigProblem` with what is wrong and the command that fixes it, in Bahasa Indonesia and in English.
 `explain` turns a database error met later (the server went away mid-way) into the same kind of sentence.
+
+Some settings do not stop lindung but are wrong on a real server: `warnings()` names them (a `Notice`, also in
+both languages), and `check_public_url` is the same as a Django system check, so `lindung check` and
+`lindung serve` print it; gunicorn's start (wsgi.py) and `lindung certificate issue` print it too.
 """
 
 from __future__ import annotations
 
+import os
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
+from django.core import checks
 from django.db import DatabaseError, connection
 
 from lindung.config import ConfigProblem
@@ -95,6 +103,67 @@ def check_all(*, fonts: bool) -> None:
     check_data_dir()
     if fonts:
         check_fonts()
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A warning that lets lindung run: what is wrong and what to do, in Bahasa Indonesia and in English."""
+
+    message: str
+    english: str
+    hint: str = ""
+    english_hint: str = ""
+
+    def text(self, lang: str = "id") -> str:
+        message, hint = (self.english, self.english_hint) if lang == "en" else (self.message, self.hint)
+        return f"{message} {hint}".strip()
+
+
+def real_server() -> bool:
+    """Not a development machine: LINDUNG_DEBUG is off and LINDUNG_ALLOW_DEV_KEY is not set (`make` and the tests
+    set it). The development key is allowed only with one of the two, so a real server has a key of its own."""
+    return not settings.DEBUG and os.environ.get("LINDUNG_ALLOW_DEV_KEY") != "1"
+
+
+def public_url_is_default() -> bool:
+    return str(settings.PUBLIC_URL).rstrip("/") == settings.DEFAULT_PUBLIC_URL
+
+
+def public_url_notice() -> Notice | None:
+    """On a real server without LINDUNG_PUBLIC_URL the QR codes point to this machine's loopback address."""
+    if not real_server() or not public_url_is_default():
+        return None
+    url = settings.DEFAULT_PUBLIC_URL
+    return Notice(
+        f"Peringatan: LINDUNG_PUBLIC_URL belum diatur, jadi kode QR pada sertifikat, piagam dan kartu menunjuk ke "
+        f"{url}, yang tidak bisa dibuka dari ponsel atau komputer lain.",
+        f"Warning: LINDUNG_PUBLIC_URL is not set, so the QR codes of certificates, awards and cards point to {url}, "
+        "which no other phone or computer can open.",
+        "Atur alamat publik aplikasi ini: export LINDUNG_PUBLIC_URL=https://lindung.contoh.go.id, atau "
+        'public_url = "https://lindung.contoh.go.id" di lindung.toml.',
+        "Set the public address of this application: export LINDUNG_PUBLIC_URL=https://lindung.example.go.id, or "
+        'public_url = "https://lindung.example.go.id" in lindung.toml.',
+    )
+
+
+def warnings() -> list[Notice]:
+    notice = public_url_notice()
+    return [notice] if notice else []
+
+
+def check_public_url(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """`public_url_notice` as a Django system check (lindung.W001), for `lindung check` and `lindung serve`."""
+    notice = public_url_notice()
+    if notice is None:
+        return []
+    english = os.environ.get("LINDUNG_LANG", "id") == "en"
+    return [
+        checks.Warning(
+            notice.english if english else notice.message,
+            hint=notice.english_hint if english else notice.hint,
+            id="lindung.W001",
+        )
+    ]
 
 
 def _where() -> str:

@@ -8,6 +8,7 @@ LINDUNG_HTTPS         cookies only over HTTPS (default: on unless LINDUNG_DEBUG)
 LINDUNG_DATA_DIR      uploaded rosters, error workbooks and the cache (default: lindung-data in the working directory)
 LINDUNG_ALLOWED_HOSTS comma-separated host names (default 127.0.0.1,localhost)
 LINDUNG_FONT_DIR      where DejaVu Sans is (default: Debian's /usr/share/fonts/truetype/dejavu)
+LINDUNG_PUBLIC_URL    the address in the QR codes, http(s)://host[:port] (default http://127.0.0.1:8000)
 """
 
 from __future__ import annotations
@@ -79,8 +80,17 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
 DATABASES = {"default": _db}
 
 DATA_DIR = Path(_config.get("data_dir") or Path.cwd() / "lindung-data")
-# The address printed in the QR codes of certificates and cards (their public verification page).
-PUBLIC_URL = _config.get("public_url") or "http://127.0.0.1:8000"
+# The address printed in the QR codes of certificates and cards (their public verification page). Left at
+# the default on a real server, `lindung serve`, `lindung check` and the documents page warn (preflight.py).
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
+PUBLIC_URL = (_config.get("public_url") or DEFAULT_PUBLIC_URL).strip().rstrip("/")
+if not PUBLIC_URL.startswith(("http://", "https://")) or len(PUBLIC_URL) <= len("https://"):
+    raise ConfigProblem(
+        f"LINDUNG_PUBLIC_URL={PUBLIC_URL!r}: tulis alamat lengkap yang dibuka dari luar, mis. "
+        "https://lindung.contoh.go.id (kode QR sertifikat dan kartu menunjuk ke sana).",
+        f"LINDUNG_PUBLIC_URL={PUBLIC_URL!r}: write the full address opened from outside, e.g. "
+        "https://lindung.example.go.id (the QR codes of certificates and cards point there).",
+    )
 # DejaVu Sans, embedded in every PDF (Debian's fonts-dejavu-core).
 FONT_DIR = Path(_config.get("font_dir") or "/usr/share/fonts/truetype/dejavu")
 

@@ -11,6 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from lindung.billing.models import Invoice, InvoiceFunding, InvoiceLine, InvoiceSubtotal
 from lindung.billing.services import adjust_invoice, arrears, issue_invoice, record_payment, statements
@@ -179,11 +180,13 @@ def test_shares_must_add_up_to_a_hundred_percent() -> None:
 
 
 @pytest.mark.usefixtures("pemda")
-def test_a_due_date_on_a_holiday_moves_to_the_next_working_day(tmp_path: Path) -> None:
+def test_a_due_date_on_a_holiday_moves_to_the_next_working_day(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # April 2026 is due 15 May 2026, cuti bersama after Kenaikan Yesus Kristus (Friday), then the weekend.
     invoice = issue_invoice("13.11", dt.date(2026, 4, 1), actor="test").invoice
     assert invoice.due_date == dt.date(2026, 5, 18)
-    # February 2027 is due Monday 15 March 2027, Idulfitri 1448 H: Tuesday.
+    # February 2027 is due Monday 15 March 2027, Idulfitri 1448 H: Tuesday. Issued in January 2027 (an invoice
+    # is issued at most a month ahead).
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: dt.date(2027, 1, 15))
     assert issue_invoice("13.11", dt.date(2027, 2, 1), actor="test").invoice.due_date == dt.date(2027, 3, 16)
     june = issue_invoice("13.11", dt.date(2026, 6, 1), actor="test").invoice
     assert june.due_date == dt.date(2026, 7, 15)  # a Wednesday: unchanged

@@ -194,7 +194,7 @@ def test_each_month_uses_the_agreement_in_force_on_its_first_day_or_the_current_
         13_567,
         13_567,
     ]
-    assert any("Januari, Februari, Maret, April, Mei 2024" in n and "2024-11-04" in n for n in p.notes)
+    assert any("Januari, Februari, Maret, April, Mei 2024" in n and "4 November 2024" in n for n in p.notes)
 
 
 def test_the_worker_share_cut_from_wages_is_left_out_of_the_funded_amount(tmp_path: Path) -> None:

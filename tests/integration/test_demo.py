@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -305,3 +306,37 @@ def test_oku_timur_is_reconciled_with_every_planted_difference_found_once() -> N
     before = Finding.objects.count()
     assert "Rekonsiliasi 16.08" not in demo()  # a rerun loads nothing and runs nothing
     assert Finding.objects.count() == before
+
+
+def test_kc_palembang_has_a_mix_to_work_with_enrolled_partly_enrolled_and_nobody(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """seed 004: KC Palembang asks its five Pemda to register; the demo's officer finds each stage of it."""
+    from lindung.documents.pdf import write_certificate
+    from lindung.documents.services import issue_employer_certificate
+    from lindung.domain.errors import NotFound
+
+    demo()
+    branch = coverage_json(capsys, "--branch", "KC-PLG", "--on", "2026-12-04")
+    enrolled = {c["name"]: (c["enrolled"], c["workers"]) for c in branch["children"]}
+    assert enrolled["Kota Palembang"] == (950, 950)  # everyone, under its 2021 PKS
+    assert enrolled["Kabupaten Musi Banyuasin"] == (381, 500)  # its OPD and RSUD, not the kecamatan and puskesmas
+    assert enrolled["Kabupaten Ogan Ilir"] == (64, 380)  # its RSUD and puskesmas only
+    assert enrolled["Kabupaten Ogan Komering Ilir"][0] == enrolled["Kabupaten Banyuasin"][0] == 0
+    assert {e["code"] for e in branch["employers_without_enrolment"]} == {"16.02", "16.07"}
+    kinds = set(Membership.objects.filter(employer__region_id="16.06").values_list("employment__unit__kind", flat=True))
+    assert kinds == {"sekretariat", "dinas", "badan", "rsud"}
+    paid = dict(Payment.objects.values_list("invoice__employer__region_id").annotate(n=Count("id")))
+    assert (paid["16.71"], paid["16.06"], paid["16.10"]) == (3, 2, 1)
+    assert (
+        Invoice.objects.filter(employer__region__in=BranchOffice.objects.get(code="KC-PLG").territory.all()).count()
+        == 9
+    )
+    owing = {s.invoice.employer.region_id for s in arrears(dt.date(2026, 12, 4))}
+    assert {"16.06", "16.10"} <= owing and "16.71" not in owing  # Palembang pays on time
+    certificate = issue_employer_certificate("16.71", actor="cabang.palembang", branch="KC-PLG")
+    assert certificate.content["issuer"]["office"] == "BPJS Ketenagakerjaan Kantor Cabang Palembang"
+    assert certificate.content["enrolled"] == 950
+    write_certificate(certificate, tmp_path / "sertifikat.pdf")
+    with pytest.raises(NotFound, match="belum punya perjanjian"):
+        issue_employer_certificate("16.02", actor="cabang.palembang", branch="KC-PLG")

@@ -13,11 +13,13 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from lindung.coverage.models import Target
 from lindung.intake.services import import_roster
 from lindung.regions.services import load_boundaries
 from lindung.registry.models import WorkUnit
+from lindung.web.templatetags.lindung import tanggal
 from tests.conftest import KABKOTA_GEOJSON
 from tests.integration.factories import row, write_csv
 from tests.web.conftest import TODAY, World
@@ -84,6 +86,29 @@ def test_the_monitor_map_has_one_path_per_kabkota_coloured_by_its_coverage(perso
     assert 'class="legend"' in text
     assert '<span class="sw cz"></span>0%: belum ada yang terdaftar' in text
     assert '<span class="sw c0"></span>tanpa data' in text
+
+
+def test_the_breakdown_shows_cakupan_beside_the_name_so_a_phone_sees_it(personas: dict[str, Client]) -> None:
+    text = personas["monitor"].get("/").content.decode()
+    table = text[text.index('<table class="parts">') :]
+    table = table[: table.index("</table>")]
+    headings = re.findall(r'<th scope="col"[^>]*>([^<]+)</th>', table)
+    assert headings == ["Kode", "Nama", "Cakupan", "Pekerja", "Peserta"]  # dashboard.css hides Kode on a phone
+    assert re.search(r'>Kabupaten Solok(?:</a>)?</td>\s*<td class="n"><span class="sw cz"></span> 0,0%</td>', table)
+
+
+def test_dashboard_dates_are_written_out_in_the_pages_language(personas: dict[str, Client]) -> None:
+    admin = personas["admin"]
+    text = admin.get("/?on=2026-06-30").content.decode()
+    assert "per 30 Juni 2026" in text and "<td>Juni 2026</td>" in text and ">Jun 26</text>" in text
+    assert admin.post("/i18n/setlang/", {"language": "en", "next": "/"}).status_code == 302
+    english = admin.get("/?on=2026-06-30").content.decode()
+    assert "30 June 2026" in english and "<td>June 2026</td>" in english and ">Aug 25</text>" in english
+    assert "Juni" not in english
+    compliance = admin.get("/inpres/?on=2026-06-30").content.decode()
+    assert "30 June 2026" in compliance
+    visible = re.sub(r'<[^>]+>|value="[^"]*"', "", text + english + compliance)
+    assert not re.search(r"\b20\d\d-\d\d-\d\d\b", visible)
 
 
 def test_without_boundaries_the_page_says_so_and_shows_the_table(personas: dict[str, Client]) -> None:
@@ -222,6 +247,8 @@ def test_an_admin_sets_a_target_and_sees_it_with_its_history(world: World, perso
     history = text[text.index("Riwayat perubahan target") :]
     assert re.search(r'<td class="n">10</td>\s*<td class="n">12</td>', history)  # before and after
     assert re.search(r'<td class="n">-</td>\s*<td class="n">10</td>', history)  # created
+    assert re.search(rf"<td>{tanggal(timezone.localdate())} \d\d\.\d\d</td>", history)  # "2 November 2026 09.15"
+    assert not re.search(r"\d{4}-\d\d-\d\d", history)
 
 
 def test_the_target_form_refuses_what_is_not_the_users(world: World, personas: dict[str, Client]) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pypdfium2
 import pytest
@@ -178,3 +179,81 @@ def test_an_award_states_the_achievement_and_is_refused_below_the_threshold(worl
     with pytest.raises(Conflict, match="Tentukan ambang"):
         services.issue_award("13.11", actor="kc", on=ON)
     assert Document.objects.filter(kind=Document.Kind.AWARD).count() == 1
+
+
+def lines(path: Path, page: int = 0) -> list[str]:
+    return [" ".join(line.split()) for line in text(path, page).splitlines()]  # fpdf2 spaces out wrapped lines
+
+
+def test_the_certificate_ends_with_the_branch_office_place_date_and_signature_block(
+    world: World, tmp_path: Path
+) -> None:
+    signer = services.Signer(name="Dra. Rina Marlina, M.M.", number="NPK 19780512")
+    doc = services.issue_employer_certificate("13.11", actor="kc", on=ON, branch="KC-SLK", signer=signer)
+    assert doc.content["issuer"] == {
+        "office": "BPJS Ketenagakerjaan Kantor Cabang Solok",
+        "branch": "KC-SLK",
+        "place": "Solok",
+        "signer": {"title": "Kepala Kantor Cabang", "name": "Dra. Rina Marlina, M.M.", "number": "NPK 19780512"},
+    }
+    page = lines(write_certificate(doc, tmp_path / "sertifikat.pdf"))
+    block = page[page.index("Solok, 2 November 2026") :]
+    assert block[:3] == ["Solok, 2 November 2026", "BPJS Ketenagakerjaan", "Kantor Cabang Solok"]
+    assert block[3:6] == ["Kepala Kantor Cabang,", "Dra. Rina Marlina, M.M.", "NPK 19780512"]
+    assert "Diterbitkan oleh BPJS Ketenagakerjaan Kantor Cabang Solok untuk Pemerintah Kabupaten Solok" in " ".join(
+        page
+    )
+    assert qr_codes(tmp_path / "sertifikat.pdf") == [services.verification_url(doc)]  # the QR still reads
+
+
+def test_without_a_signer_the_block_leaves_a_line_to_sign_and_the_serving_branch_is_the_office(
+    world: World, tmp_path: Path
+) -> None:
+    doc = services.issue_employer_certificate("13.11", actor="admin", on=ON)  # a superuser: no branch of their own
+    assert doc.content["issuer"]["office"] == "BPJS Ketenagakerjaan Kantor Cabang Solok"  # 13.11 is KC Solok's
+    page = lines(write_certificate(doc, tmp_path / "sertifikat.pdf"))
+    block = page[page.index("Solok, 2 November 2026") :]
+    assert block[3] == "Kepala Kantor Cabang,"
+    assert block[4].startswith("(" + "." * 40)  # the name is written by hand
+    # A Pemda no branch serves: BPJS TK alone, signed in the Pemda's own place, no title invented.
+    solok = services.issuer_content(world.solok, None, services.Signer(title="Direktur Kepesertaan"))
+    assert (solok["office"], solok["place"], solok["branch"]) == ("BPJS Ketenagakerjaan", "Solok", "")
+    assert solok["signer"]["title"] == "Direktur Kepesertaan"
+    assert services.issuer_content(world.solok, None, None)["signer"]["title"] == ""
+
+
+def test_the_award_has_the_same_signature_block_and_a_reissued_certificate_keeps_its_signer(
+    world: World, tmp_path: Path
+) -> None:
+    from decimal import Decimal
+
+    from lindung.documents.pdf import write_award
+
+    signer = services.Signer(name="Hendra Wijaya", title="Kepala Kantor Cabang Solok", place="Muara Labuh")
+    award = services.issue_award("13.11", actor="kc", min_coverage=Decimal(90), on=ON, branch="KC-SLK", signer=signer)
+    page = lines(write_award(award, tmp_path / "piagam.pdf"))
+    block = page[page.index("Muara Labuh, 2 November 2026") :]
+    assert block[1:5] == ["BPJS Ketenagakerjaan", "Kantor Cabang Solok", "Kepala Kantor Cabang Solok,", "Hendra Wijaya"]
+    first = services.issue_employer_certificate("13.11", actor="kc", on=ON, branch="KC-SLK", signer=signer)
+    again = services.reissue(first.number, actor="kc", reason="salah cetak")
+    assert again.content["issuer"] == first.content["issuer"]
+    assert services.last_signer("KC-SLK") == services.Signer("Hendra Wijaya", "Kepala Kantor Cabang Solok")
+    assert services.last_signer("KC-LAIN") == services.Signer()
+
+
+def test_the_certificate_command_names_the_signer_and_warns_on_a_real_server_without_an_address(
+    world: World, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, settings: Any
+) -> None:
+    from django.core.management import call_command
+
+    out = tmp_path / "sertifikat.pdf"
+    call_command("certificate", "issue", "--kind", "employer", "--employer", "13.11", "--on", "2026-11-02",
+                 "--out", str(out), "--signer-name", "Hendra Wijaya", "--place", "Padang")  # fmt: skip
+    assert "LINDUNG_PUBLIC_URL" not in capsys.readouterr().err  # the tests' machine is a development one
+    page = lines(out)
+    assert page[page.index("Padang, 2 November 2026") + 4].startswith("Hendra Wijaya")
+    monkeypatch.delenv("LINDUNG_ALLOW_DEV_KEY")
+    settings.DEBUG = False
+    call_command("certificate", "issue", "--kind", "employer", "--employer", "13.11", "--reason", "ulang",
+                 "--out", str(out), "--force")  # fmt: skip
+    assert "LINDUNG_PUBLIC_URL belum diatur" in capsys.readouterr().err

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 import zipfile
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -15,6 +18,7 @@ from pypdf import PdfReader
 from lindung.documents import jobs
 from lindung.documents.models import CardJob, Document
 from lindung.documents.services import verification_url
+from lindung.domain.formats import date_label
 from tests.web.conftest import World, read_and_close
 from tests.web.test_documents import qr_codes
 from tests.web.test_import_wizard import run_worker
@@ -125,3 +129,52 @@ def test_a_card_is_reissued_from_the_list_with_a_reason(world: World, personas: 
     assert card.superseded_by.reason == "kartu hilang" and card.superseded_by.number in follow.content.decode()
     filtered = branch.get(reverse("documents"), {"status": "superseded"}).content.decode()
     assert card.number in filtered and card.superseded_by.number not in filtered
+
+
+def test_the_branch_names_the_signer_on_the_form_and_the_pdf_carries_it(
+    world: World, personas: dict[str, Client], tmp_path: Path
+) -> None:
+    branch = personas["branch"]
+    form = branch.get(reverse("documents")).content.decode()
+    assert 'name="signer_title" maxlength="120" value="Kepala Kantor Cabang"' in form  # the default title
+    posted = {"employer": "13.11", "kind": "employer", "signer_name": "Dra. Rina Marlina", "signer_number": "NPK 1978"}
+    branch.post(reverse("document_issue"), posted)
+    doc = Document.objects.get()
+    issuer = doc.content["issuer"]
+    assert issuer["branch"] == "KC-SLK" and issuer["signer"]["name"] == "Dra. Rina Marlina"
+    (tmp_path / "s.pdf").write_bytes(branch.get(reverse("document_pdf", args=[doc.pk])).content)
+    page = " ".join(PdfReader(str(tmp_path / "s.pdf")).pages[0].extract_text().split())
+    day = f"Solok, {date_label(timezone.localdate())}"
+    for piece in (day, "BPJS Ketenagakerjaan", "Kantor Cabang Solok", "Kepala Kantor Cabang,", "Dra. Rina Marlina"):
+        assert piece in page, piece
+    public = personas["anonymous"].get(verification_url(doc).removeprefix("http://127.0.0.1:8000")).content.decode()
+    assert "BPJS Ketenagakerjaan Kantor Cabang Solok" in public and "Dra. Rina Marlina, Kepala Kantor Cabang" in public
+    again = branch.get(reverse("documents")).content.decode()  # the next issue starts from the same signer
+    assert 'value="Dra. Rina Marlina"' in again and 'value="NPK 1978"' in again
+
+
+def test_whoever_issues_is_told_when_the_qr_codes_point_to_the_default_address(
+    world: World, personas: dict[str, Client], settings: Any
+) -> None:
+    notice = 'id="qr-bawaan"'
+    page = personas["branch"].get(reverse("documents")).content.decode()
+    assert notice in page and "http://127.0.0.1:8000" in page and "LINDUNG_PUBLIC_URL" in page
+    assert notice not in personas["admin"].get(reverse("documents")).content.decode()  # reads, never issues
+    settings.PUBLIC_URL = "https://lindung.contoh.go.id"
+    assert notice not in personas["branch"].get(reverse("documents")).content.decode()
+
+
+def test_the_documents_pages_write_dates_in_words_on_the_day_in_jakarta(
+    world: World, personas: dict[str, Client]
+) -> None:
+    branch = personas["branch"]
+    branch.post(reverse("document_issue"), {"employer": "13.11", "kind": "employer"})
+    branch.post(reverse("card_job_start"), {"employer": "13.11", "unit": "DINKES"})
+    late = dt.datetime(2026, 11, 2, 18, 30, tzinfo=dt.UTC)  # 3 November, 01:30 in Jakarta
+    Document.objects.update(issued_at=late)
+    CardJob.objects.update(created_at=late)
+    page = branch.get(reverse("documents")).content.decode()
+    assert "3 November 2026 · branch" in page and "3 November 2026 01.30" in page
+    assert not re.search(r"\b2026-\d\d-\d\d\b", page)
+    job = branch.get(reverse("card_job", args=[CardJob.objects.get().pk])).content.decode()
+    assert "3 November 2026 01.30 · branch" in job

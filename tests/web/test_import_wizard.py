@@ -72,12 +72,27 @@ def test_an_upload_with_mistakes_shows_every_problem_by_row_and_column(
     page = personas["clerk"].get(reverse("import_job", args=[job.pk])).content.decode()
     problems = {(i["row"], i["column"]) for i in job.issues if i["severity"] == "error"}
     assert problems == {(3, "NIK"), (4, "Gaji")}
-    assert "Joko Susilo" not in page  # the table shows cells, not whole rows
+    # each problem row says whose it is; a row without problems is not shown
+    assert '3<span class="row-name">Joko Susilo</span>' in page and '4<span class="row-name">Agus Salim</span>' in page
+    assert "Rina Marlina" not in page
     assert BAD_NIK in page and "dua juta" in page
-    assert '<td class="bad">dua juta</td>' in page
+    assert '<td class="cell bad">dua juta</td>' in page
     assert "Simpan baris yang benar saja" in page and "hx-confirm" in page
     assert 'name="mode" value="commit"' not in page  # all-or-nothing cannot succeed with rejected rows
     assert Worker.objects.filter(nik=NEW[0]).count() == 0  # a check writes nothing
+
+
+def test_a_very_long_cell_is_cut_in_the_preview_and_the_name_stays_short(
+    personas: dict[str, Client], tmp_path: Path
+) -> None:
+    long_title = "Pengelola " * 500  # 5,000 characters in one cell
+    path = write_csv(tmp_path / "panjang.csv", [row(NEW[0], "Rina Marlina " * 20, job=long_title)])
+    job = job_of(upload(personas["clerk"], path))
+    page = personas["clerk"].get(reverse("import_job", args=[job.pk])).content.decode()
+    long_issue = next(i for i in job.issues if i["row"] == 2 and len(i["value"] or "") > 120)
+    assert 0 < len(long_issue["name"]) <= 80
+    assert long_title.strip() not in page  # cut to 120 characters with an ellipsis, its length in the title
+    assert f'title="{len(long_issue["value"]):,} karakter"'.replace(",", ".") in page and "…</td>" in page
 
 
 def test_the_error_workbook_marks_the_rejected_rows(personas: dict[str, Client], tmp_path: Path) -> None:
@@ -345,3 +360,19 @@ def test_the_template_lists_the_units_of_the_users_pemda(personas: dict[str, Cli
     assert book.sheetnames[0] == "Daftar Pekerja"
     codes = {r[2] for r in book["Pilihan"].iter_rows(min_row=2, values_only=True)}
     assert {"DINKES", "SATPOLPP", "NGR-PT"} <= codes and "DISDIK" not in codes
+
+
+def test_a_clerks_template_offers_only_their_unit_and_an_example_of_their_own_pemda(
+    personas: dict[str, Client],
+) -> None:
+    response = personas["other_clerk"].get(reverse("import_template"))
+    assert response.status_code == 200
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    codes = [r[2] for r in book["Pilihan"].iter_rows(min_row=2, values_only=True) if r[2]]
+    assert codes == ["SATPOLPP"]
+    sheet = book["Daftar Pekerja"]
+    headers = [c.value.rstrip(" *") for c in sheet[1]]
+    example = dict(zip(headers, (c.value for c in sheet[2]), strict=False))
+    assert example["Kode Unit"] == "SATPOLPP"
+    assert str(example["NIK"]).startswith("1311") and len(str(example["NIK"])) == 16
+    assert str(example["Kode Wilayah Domisili"]).startswith("13.11.")

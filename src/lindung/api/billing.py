@@ -25,9 +25,22 @@ from lindung.api.schemas import (
 )
 from lindung.billing.models import Invoice, Payment
 from lindung.billing.services import record_payment, statements
+from lindung.domain.errors import ValidationFailed
+from lindung.domain.periods import FIRST_YEAR, LAST_YEAR, in_years, parse_period
 
 router = Router(tags=["tagihan"])
 ERRORS: dict[int, type[Error]] = {400: Error, 401: Error, 403: Error, 404: Error, 409: Error, 422: Error}
+
+
+def _period(text: str) -> dt.date:
+    """The month of `?period=YYYY-MM` (the schema checks its shape), within the years lindung accepts."""
+    try:
+        month = parse_period(text)
+    except ValueError:
+        month = None
+    if month is None or not in_years(month):
+        raise ValidationFailed(f"Bulan {text} di luar tahun {FIRST_YEAR}-{LAST_YEAR}; tulis YYYY-MM, mis. 2026-06")
+    return month
 
 
 def _invoice_item(inv: Invoice) -> dict[str, Any]:
@@ -63,7 +76,7 @@ def invoices(request: HttpRequest, filters: Query[InvoiceFilters], paging: Query
     scope = scope_for(request, "billing.view")
     qs = scope.restrict(Invoice.objects.select_related("employer", "unit"))
     if filters.period:
-        qs = qs.filter(period=dt.date.fromisoformat(filters.period + "-01"))
+        qs = qs.filter(period=_period(filters.period))
     if filters.employer:
         qs = qs.filter(employer__region_id=filters.employer)
     return page(qs.order_by("-period", "number"), paging, _invoice_item)

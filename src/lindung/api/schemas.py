@@ -8,6 +8,8 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from lindung.billing.services import PAYMENT_MAX
+
 MAX_LIMIT = 500
 
 
@@ -206,8 +208,10 @@ class PaymentPage(Schema):
 
 class PaymentIn(Schema):
     billing_code: str = Field(min_length=1, max_length=40, description="kode iuran / kode billing")
-    paid_on: dt.date
-    amount: int = Field(gt=0, description="rupiah, bilangan bulat")
+    paid_on: dt.date = Field(description="tanggal bayar: hari ini atau sebelumnya, tidak sebelum bulan tagihan")
+    # The upper bound is checked by the service: beyond it the answer is a 400 with the sentence, as from the
+    # pages and the command line.
+    amount: int = Field(gt=0, description=f"rupiah, bilangan bulat; paling banyak {PAYMENT_MAX} (Rp1 triliun)")
 
 
 class PaymentOut(PaymentItem):

@@ -34,7 +34,9 @@ from lindung.billing.exports import MONEY_FORMAT, MONTH_NAMES, percent_text
 from lindung.billing.services import PROGRAM_COLUMNS
 from lindung.domain.contributions import contribution_frame, wage_floors
 from lindung.domain.errors import ValidationFailed
+from lindung.domain.formats import date_label
 from lindung.domain.money import share_expr, split
+from lindung.domain.periods import FIRST_YEAR, LAST_YEAR, in_years
 from lindung.domain.rates import RateBook
 from lindung.enrolment.models import Agreement, Funder
 from lindung.enrolment.services import BPU_CATEGORY, agreement_in_force, rate_book_for, unit_risk_classes
@@ -57,6 +59,11 @@ __all__ = [
 # Program -> (employer column, worker column) per segment, as the invoice's subtotals read them. BPU iuran is
 # the participant's own (contributions.py): the Pemda sponsors it, but it is the worker's share.
 SEGMENT_PROGRAM_COLUMNS = PROGRAM_COLUMNS
+
+# What a projection may be asked for (web, API and command line alike): a budget year from the first year with
+# rates on record to LAST_YEAR, and a wage rise (or cut) in percent above -100 and at most INCREASE_MAX.
+BUDGET_YEARS = (2015, LAST_YEAR)
+INCREASE_MAX = Decimal(100)
 SEGMENT_LABELS: dict[str, str] = {"ppu": "PPU", "bpu": "BPU"}
 _PROGRAM_ORDER = {p: i for i, p in enumerate(("JKK", "JKM", "JHT", "JP", "JKP"))}
 _SEGMENT_ORDER: dict[str, int] = {"ppu": 0, "bpu": 1}
@@ -294,6 +301,21 @@ class _AgreementData:
     funders: list[Funder]
 
 
+def check_budget_year(year: int) -> None:
+    if not BUDGET_YEARS[0] <= year <= BUDGET_YEARS[1]:
+        raise ValidationFailed(
+            f"Tahun anggaran harus antara {BUDGET_YEARS[0]} dan {BUDGET_YEARS[1]} "
+            f"(tarif iuran tercatat sejak {BUDGET_YEARS[0]}), mis. 2027"
+        )
+
+
+def check_increase(increase_percent: Decimal) -> None:
+    if not increase_percent.is_finite() or not -100 < increase_percent <= INCREASE_MAX:
+        raise ValidationFailed(
+            f"Kenaikan upah harus lebih dari -100 dan paling tinggi {INCREASE_MAX} persen, mis. 5 atau 2,5"
+        )
+
+
 def project_budget(
     employer_code: str, year: int, increase_percent: Decimal, *, on: dt.date | None = None
 ) -> Projection:
@@ -302,10 +324,10 @@ def project_budget(
     on = on or timezone.localdate()
     if not isinstance(increase_percent, Decimal):
         increase_percent = Decimal(str(increase_percent))
-    if not increase_percent.is_finite() or increase_percent <= -100:
-        raise ValidationFailed(f"Kenaikan upah {increase_percent}% tidak masuk akal; tulis persen, mis. 5 atau 2.5")
-    if not 2015 <= year <= 9998:
-        raise ValidationFailed(f"Tahun anggaran {year} tidak masuk akal")
+    check_increase(increase_percent)
+    check_budget_year(year)
+    if not in_years(on):
+        raise ValidationFailed(f"Tanggal data pekerja {date_label(on)} di luar tahun {FIRST_YEAR}-{LAST_YEAR}")
     employer = get_employer(employer_code)
     notes: list[str] = []
     roster = bulk.query_frame(_ROSTER_SQL, [employer.pk, on.isoformat(), on.isoformat()], _ROSTER_SCHEMA)
@@ -317,7 +339,7 @@ def project_budget(
         share_expr(pl.col("wage"), Decimal(100) + increase_percent).alias("raised_wage"),
     )
     if roster.height == 0:
-        notes.append(f"Tidak ada penugasan aktif di {employer.name} pada {on.isoformat()}.")
+        notes.append(f"Tidak ada penugasan aktif di {employer.name} pada {date_label(on)}.")
     elif increase_percent:
         notes.append(
             f"Upah setiap pekerja dinaikkan {percent_text(increase_percent)}% "
@@ -360,8 +382,8 @@ def project_budget(
         if fallback and rows.height:
             notes.append(
                 f"Tidak ada perjanjian {label} yang berlaku pada awal bulan {_months_label(fallback)} {year}; "
-                f"dipakai perjanjian yang berlaku pada {on.isoformat()} "
-                f"(berlaku sejak {current.effective_from.isoformat() if current else ''})."
+                f"dipakai perjanjian yang berlaku pada {date_label(on)} "
+                f"(berlaku sejak {date_label(current.effective_from) if current else ''})."
             )
         missing = [m for m, a in per_month.items() if a is None and current is None]
         if missing and rows.height:
@@ -405,7 +427,7 @@ def _month_frame(
     if agreement.reported_wage is not None:
         wage = pl.lit(agreement.reported_wage, pl.Int64)
         notes.append(
-            f"Perjanjian {SEGMENT_LABELS[segment]} berlaku sejak {agreement.effective_from.isoformat()} memakai upah "
+            f"Perjanjian {SEGMENT_LABELS[segment]} berlaku sejak {date_label(agreement.effective_from)} memakai upah "
             f"yang dilaporkan {_rupiah(agreement.reported_wage)} untuk setiap pekerja; kenaikan upah tidak diterapkan."
         )
     else:
@@ -464,7 +486,7 @@ def _cap_notes(used: list[_AgreementData], year: int) -> list[str]:
         if from_march.valid_from < march:
             notes.append(
                 f"Batas upah JP mulai 1 Maret {year} belum ada dalam data tarif; batas terakhir yang diketahui "
-                f"{_rupiah(from_march.amount('amount'))} (berlaku sejak {from_march.valid_from.isoformat()}) "
+                f"{_rupiah(from_march.amount('amount'))} (berlaku sejak {date_label(from_march.valid_from)}) "
                 f"dipakai sampai Desember {year}. Perbarui rates/jp_cap.toml setelah BPJS TK mengumumkannya."
             )
         else:

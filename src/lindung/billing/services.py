@@ -25,18 +25,19 @@ from lindung.billing.models import Adjustment, Invoice, InvoiceFunding, InvoiceL
 from lindung.domain.billing import ageing_bucket, due_date, late_fee
 from lindung.domain.contributions import contribution_frame
 from lindung.domain.errors import Conflict, NotFound, ValidationFailed
-from lindung.domain.formats import date_label, month_label, thousands
+from lindung.domain.formats import date_label, month_label
 from lindung.domain.money import split
-from lindung.domain.periods import add_months, month_end, month_start
+from lindung.domain.periods import FIRST_YEAR, LAST_YEAR, add_months, in_years, month_end, month_start
 from lindung.enrolment.models import Agreement, Funder
 from lindung.enrolment.services import agreement_in_force, rate_book_for, unit_risk_classes
 from lindung.intake import bulk
 from lindung.registry.models import Change, Employer, WorkUnit
 from lindung.registry.services import get_employer, open_changeset
 
-# Bounds a Pemda never meets honestly: above them a number is a typing slip (or an attack), answered in words.
+# Bounds a Pemda never meets honestly: beyond them a number is a typing slip (or an attack), answered in words
+# by the web, the API and the command line alike (years: domain.periods.FIRST_YEAR..LAST_YEAR).
 PAYMENT_MAX = 1_000_000_000_000  # Rp 1 triliun in one payment: more than a province's yearly iuran
-INVOICE_AHEAD_MONTHS = 3  # an invoice may be issued up to three months ahead; later ones know no workers yet
+INVOICE_AHEAD_MONTHS = 1  # next month's invoice may be issued ahead; a later one would bill a roster not known yet
 
 LINE_COLUMNS = (
     "jkk",
@@ -175,14 +176,9 @@ def issue_invoice(
     divisi: str | None = None,
 ) -> Issued:
     """Issue the month's invoice; issuing the same month and scope again returns the same invoice."""
-    employer = get_employer(employer_code)
     period = month_start(period)
-    latest = month_start(add_months(timezone.localdate(), INVOICE_AHEAD_MONTHS))
-    if period > latest:
-        raise ValidationFailed(
-            f"Tagihan {month_label(period)} terlalu jauh ke depan: paling jauh {month_label(latest)} "
-            f"({INVOICE_AHEAD_MONTHS} bulan dari bulan ini), karena peserta dan upahnya belum diketahui"
-        )
+    check_invoice_period(period)
+    employer = get_employer(employer_code)
     scope = scope_for(employer, unit_code, divisi)
     with transaction.atomic():
         Employer.objects.select_for_update().filter(pk=employer.pk).first()
@@ -193,10 +189,12 @@ def issue_invoice(
         _refuse_overlap(same_month, scope, employer, period)
         agreement = agreement_in_force(employer, segment, month_end(period))
         if agreement is None:
-            raise NotFound(f"{employer.name} tidak punya perjanjian {segment.upper()} yang berlaku pada {period:%m/%Y}")
+            raise NotFound(
+                f"{employer.name} tidak punya perjanjian {segment.upper()} yang berlaku pada {month_label(period)}"
+            )
         lines, programs = billed_month(employer, agreement, period, scope)
         if lines.height == 0:
-            raise ValidationFailed(f"Tidak ada peserta {segment.upper()} yang ditagih pada {period:%m/%Y}")
+            raise ValidationFailed(f"Tidak ada peserta {segment.upper()} yang ditagih pada {month_label(period)}")
         book = rate_book_for(agreement)
         due_key = "billing.bpu_due_day" if segment == Agreement.Segment.BPU else "billing.due_day"
         due = due_date(period, segment, int(book.at(due_key, period).amount("day")))
@@ -244,12 +242,28 @@ def issue_invoice(
     return Issued(invoice, True)
 
 
+def check_invoice_period(period: dt.date) -> None:
+    """An invoice's month lies in FIRST_YEAR..LAST_YEAR and at most INVOICE_AHEAD_MONTHS after this month."""
+    if not in_years(period):
+        raise ValidationFailed(
+            f"Bulan tagihan {month_label(period)} di luar tahun {FIRST_YEAR}-{LAST_YEAR}; periksa tahunnya"
+        )
+    this_month = month_start(timezone.localdate())
+    latest = add_months(this_month, INVOICE_AHEAD_MONTHS)
+    if period > latest:
+        raise ValidationFailed(
+            f"Tagihan {month_label(period)} terlalu jauh ke depan: paling jauh {month_label(latest)}, "
+            f"satu bulan sesudah bulan ini ({month_label(this_month)}), karena peserta dan upah bulan yang lebih "
+            "jauh belum diketahui"
+        )
+
+
 def _refuse_overlap(same_month: Any, scope: Scope, employer: Employer, period: dt.date) -> None:
     scopes = list(same_month.values_list("scope", flat=True))
     kind = scope.key.split(":")[0]
     if any(s == "" or s.split(":")[0] != kind or not scope.key for s in scopes):
         raise Conflict(
-            f"Tagihan {period:%m/%Y} {employer.name} sudah diterbitkan untuk "
+            f"Tagihan {month_label(period)} {employer.name} sudah diterbitkan untuk "
             f"{', '.join(s or 'seluruh Pemda' for s in scopes)}; "
             "satu bulan ditagih seluruhnya atau per bagian dengan cara yang sama, tidak bertumpuk"
         )
@@ -304,10 +318,18 @@ def adjust_invoice(number: str, *, actor: str, reason: str, on: dt.date | None =
 
     The invoice and its lines stay as issued. Returns None when nothing changed.
     """
-    on = on or timezone.localdate()
+    today = timezone.localdate()
+    on = on or today
     invoice = get_invoice(number)
     if not reason.strip():
         raise ValidationFailed("Sebutkan alasan koreksi")
+    if on > today:
+        raise ValidationFailed(
+            f"Tanggal koreksi {date_label(on)} belum terjadi (hari ini {date_label(today)}); koreksi bertanggal hari "
+            "ini atau sebelumnya"
+        )
+    if on < invoice.period:
+        raise ValidationFailed(f"Tanggal koreksi {date_label(on)} sebelum bulan tagihan {month_label(invoice.period)}")
     with transaction.atomic():
         Invoice.objects.select_for_update().filter(pk=invoice.pk).first()
         scope = Scope(unit=invoice.unit, divisi=invoice.divisi)
@@ -377,25 +399,16 @@ def record_payment(
     number: str, *, amount: int, paid_on: dt.date, billing_code: str, actor: str
 ) -> tuple[Payment, bool]:
     """Record money received; the same billing code again with the same amount and day changes nothing."""
-    invoice = get_invoice(number)
     code = billing_code.strip()
-    if amount <= 0:
-        raise ValidationFailed("Jumlah pembayaran harus lebih dari 0")
-    if amount > PAYMENT_MAX:
-        raise ValidationFailed(
-            f"Jumlah Rp{thousands(amount)} lebih dari Rp{thousands(PAYMENT_MAX)}, batas satu pembayaran; "
-            "periksa jumlah nolnya"
-        )
-    today = timezone.localdate()
-    if paid_on > today:
-        raise ValidationFailed(
-            f"Tanggal bayar {date_label(paid_on)} belum terjadi (hari ini {date_label(today)}); catat pembayaran "
-            "setelah uangnya diterima, dengan tanggal di bukti setor"
-        )
+    check_payment_amount(amount)
+    check_paid_on(paid_on)
     if not code:
         raise ValidationFailed("Kode iuran (kode billing) wajib diisi")
+    invoice = get_invoice(number)
     if paid_on < invoice.period:
-        raise ValidationFailed(f"Tanggal bayar {paid_on} sebelum bulan tagihan {invoice.period:%m/%Y}")
+        raise ValidationFailed(
+            f"Tanggal bayar {date_label(paid_on)} sebelum bulan tagihan {month_label(invoice.period)}"
+        )
     with transaction.atomic():
         existing = Payment.objects.filter(invoice=invoice, billing_code=code).first()
         if existing is not None:
@@ -403,13 +416,35 @@ def record_payment(
                 return existing, False
             raise Conflict(
                 f"Kode iuran {code} sudah tercatat untuk {invoice.number} "
-                f"(Rp{existing.amount:,} pada {existing.paid_on}); pembayaran tidak dicatat dua kali".replace(",", ".")
+                f"({money(existing.amount)} pada {date_label(existing.paid_on)}); pembayaran tidak dicatat dua kali"
             )
         cs = open_changeset(actor, f"payment add {invoice.number} {code}")
         payment = Payment.objects.create(
             invoice=invoice, paid_on=paid_on, amount=amount, billing_code=code, recorded_in=cs
         )
     return payment, True
+
+
+def check_payment_amount(amount: int) -> None:
+    """One payment is more than Rp0 and at most PAYMENT_MAX."""
+    if amount <= 0:
+        raise ValidationFailed("Jumlah pembayaran harus lebih dari 0")
+    if amount > PAYMENT_MAX:
+        raise ValidationFailed(
+            f"Jumlah pembayaran lebih dari {money(PAYMENT_MAX)}, batas satu pembayaran; periksa jumlah nolnya"
+        )
+
+
+def check_paid_on(paid_on: dt.date) -> None:
+    """Money is recorded once received: the day paid is today or earlier (Asia/Jakarta), and not before 2000."""
+    today = timezone.localdate()
+    if paid_on > today:
+        raise ValidationFailed(
+            f"Tanggal bayar {date_label(paid_on)} belum terjadi (hari ini {date_label(today)}); catat pembayaran "
+            "setelah uangnya diterima, dengan tanggal pada bukti setor"
+        )
+    if not in_years(paid_on):
+        raise ValidationFailed(f"Tanggal bayar {date_label(paid_on)} di luar tahun {FIRST_YEAR}-{LAST_YEAR}")
 
 
 @dataclass

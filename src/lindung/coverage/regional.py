@@ -51,13 +51,17 @@ def whole_number(text: str | None) -> tuple[int | None, str | None]:
     whole, fraction = match.groups()
     if fraction and fraction.strip("0"):
         return None, "NOT_INTEGER"
-    return int(re.sub(r"[.,]", "", whole)), None
+    digits = re.sub(r"[.,]", "", whole)
+    if len(digits) > 15:  # no count of people runs to a quadrillion; int() of thousands of digits is refused
+        return None, "TOO_LARGE"
+    return int(digits), None
 
 
 NUMBER_MESSAGES = {
     "NEGATIVE": "tidak boleh negatif",
     "NOT_INTEGER": "harus bilangan bulat (jumlah orang)",
     "NOT_NUMBER": "bukan angka",
+    "TOO_LARGE": "terlalu besar untuk jumlah orang",
 }
 
 

@@ -24,13 +24,17 @@ from lindung.coverage.regional import NUMBER_MESSAGES, region_code, whole_number
 from lindung.coverage.services import employer_counts, scope_employer_ids
 from lindung.domain.coverage import percent
 from lindung.domain.errors import Issue, NotFound, ValidationFailed
+from lindung.domain.formats import thousands
+from lindung.domain.periods import FIRST_YEAR, LAST_YEAR
 from lindung.domain.sheets import Field
 from lindung.intake.reader import read_sheet
 from lindung.regions.models import Region
 from lindung.registry.models import ChangeSet, Employer, WorkUnit
 from lindung.registry.services import get_employer, open_changeset, record_change
 
-YEARS = (2000, 2100)
+YEARS = (FIRST_YEAR, LAST_YEAR)
+# A target counts people: no Pemda, unit or province has ten million non-ASN workers (the nation has a few million).
+TARGET_MAX = 10_000_000
 SUBJECT_WORDS = {
     "pemda": "pemda",
     "pemerintah daerah": "pemda",
@@ -64,6 +68,12 @@ def _check_numbers(year: int, count: int) -> None:
         raise ValidationFailed(f"Tahun {year} di luar {YEARS[0]}-{YEARS[1]}")
     if count < 0:
         raise ValidationFailed("Target tidak boleh negatif")
+    if count > TARGET_MAX:
+        raise ValidationFailed(too_many())
+
+
+def too_many() -> str:
+    return f"Target paling banyak {thousands(TARGET_MAX)} pekerja; periksa jumlah nolnya"
 
 
 def _subject(employer: str | None, unit: str | None, region: str | None) -> _Subject:
@@ -239,6 +249,8 @@ def import_targets(path: Path, *, actor: str) -> TargetImport:
         if count is None:
             message = f"Target {NUMBER_MESSAGES[problem]}" if problem else "Target wajib diisi"
             issues.append(Issue(n, label["target"], f"COUNT_{problem or 'MISSING'}", message, r["target"]))
+        elif count > TARGET_MAX:
+            issues.append(Issue(n, label["target"], "COUNT_TOO_LARGE", too_many(), r["target"]))
         code = region_code(r["wilayah"])
         unit_code = (r.get("unit") or "").strip()
         word = " ".join((r.get("sasaran") or "").lower().split())

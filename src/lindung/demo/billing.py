@@ -4,9 +4,15 @@
 - OKU Timur: all five programs (seed 001); its fire brigade (Satpol PP dan Damkar) at JKK class 3.
 - Banjarnegara: THL and PTT from 1 November 2022 (seed 003), JKK and JKM; the split between the
   kabupaten and the province and the late fee are illustrations, not from the story.
+- KC Palembang's five (seed 004, April 2021: the branch asks them to register their non-ASN under Inpres
+  2/2021), a mix for its officer: Kota Palembang signed a PKS that year and enrolled everyone; Musi
+  Banyuasin enrolled its OPD and RSUD in August 2026 but not yet the kecamatan offices and puskesmas;
+  Ogan Ilir only its health workers (RSUD and puskesmas); OKI and Banyuasin nobody. Agreements, dates and
+  numbers are illustrations; the story names only the five.
 
 Invoices for August to October 2026; Sultra pays August on time, September late and in two parts,
-and leaves October open, so the arrears and the late fee have something to show. Every amount
+and leaves October open, so the arrears and the late fee have something to show; Kota Palembang pays
+every month on time, Musi Banyuasin September late and Ogan Ilir only August. Every amount
 paid is read from the invoice, never written here. Running it again changes nothing.
 """
 
@@ -36,6 +42,7 @@ class DemoAgreement:
     risk_units: dict[str, int] = field(default_factory=dict)
     funders: tuple[FunderShare, ...] = ()
     late_fee: bool = False
+    unit_kinds: tuple[str, ...] = ()  # enrol only the units of these kinds (empty: every unit)
 
 
 AGREEMENTS = (
@@ -62,6 +69,25 @@ AGREEMENTS = (
         ),
         late_fee=True,
     ),
+    DemoAgreement("16.71", "JKK,JKM", dt.date(2021, 7, 1), "pks", "PKS 560/214/BPJSTK-PLG/2021", dt.date(2021, 6, 21)),
+    DemoAgreement(
+        "16.06",
+        "JKK,JKM",
+        dt.date(2026, 8, 1),
+        "pks",
+        "PKS 800/1409/BKPSDM-MUBA/2026",
+        dt.date(2026, 7, 20),
+        unit_kinds=("sekretariat", "dinas", "badan", "rsud"),
+    ),
+    DemoAgreement(
+        "16.10",
+        "JKK,JKM",
+        dt.date(2026, 8, 1),
+        "nota",
+        "Nota Kesepakatan 440/318/DINKES-OI/2026",
+        dt.date(2026, 7, 27),
+        unit_kinds=("rsud", "puskesmas"),
+    ),
 )
 
 # Payment plans per employer: (month index, fraction of the invoice as (numerator, denominator), paid on).
@@ -73,6 +99,9 @@ PAYMENTS: dict[str, tuple[tuple[int, int, int, dt.date], ...]] = {
     ),
     "16.08": ((0, 1, 1, dt.date(2026, 9, 10)), (1, 1, 1, dt.date(2026, 10, 15)), (2, 1, 2, dt.date(2026, 11, 16))),
     "33.04": ((0, 1, 1, dt.date(2026, 9, 15)), (1, 1, 1, dt.date(2026, 11, 2)), (2, 1, 1, dt.date(2026, 11, 13))),
+    "16.71": ((0, 1, 1, dt.date(2026, 9, 11)), (1, 1, 1, dt.date(2026, 10, 13)), (2, 1, 1, dt.date(2026, 11, 12))),
+    "16.06": ((0, 1, 1, dt.date(2026, 9, 15)), (1, 1, 1, dt.date(2026, 11, 4))),
+    "16.10": ((0, 1, 1, dt.date(2026, 9, 10)),),
 }
 
 
@@ -93,7 +122,8 @@ def run_billing_demo(actor: str) -> BillingOutcome:
         employer = Employer.objects.filter(region_id=plan.region).first()
         if employer is None:
             continue
-        units = set(WorkUnit.objects.filter(employer=employer).values_list("code", flat=True))
+        kinds = dict(WorkUnit.objects.filter(employer=employer).values_list("code", "kind"))
+        units = set(kinds)
         _, created = add_agreement(
             plan.region,
             programs=plan.programs,
@@ -107,7 +137,8 @@ def run_billing_demo(actor: str) -> BillingOutcome:
             late_fee=plan.late_fee,
         )
         agreements += created
-        enrolled += enrol(plan.region, actor=actor, on=ENROL_ON).enrolled
+        chosen = sorted(u for u, kind in kinds.items() if kind in plan.unit_kinds) if plan.unit_kinds else None
+        enrolled += enrol(plan.region, actor=actor, on=ENROL_ON, units=chosen).enrolled
         issued: list[Invoice] = []
         for month in MONTHS:
             result = issue_invoice(plan.region, month, actor=actor)

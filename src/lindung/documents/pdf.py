@@ -1,24 +1,31 @@
 """The documents as PDF (fpdf2, DejaVu Sans as the coverage reports): the certificate on A4, the cards on
 ID-1 pages (85.6 x 54 mm), many cards in one file. The QR code is drawn as vector squares (one rectangle per
-run of dark modules), so it prints sharp at any size and costs no image."""
+run of dark modules), so it prints sharp at any size and costs no image.
+
+The certificate and the award end with the issuing office and a signature block: place and date
+("Palembang, 4 Desember 2026"), the office, the signer's title, the space to sign, the name (or a dotted line
+to write it by hand) and the NIP/NPK, all from the document's `content["issuer"]`."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import segno
 from fpdf import FPDF
 
-from lindung.coverage.pdf import day_text, font_paths, number_text
+from lindung.coverage.pdf import font_paths, number_text
 from lindung.documents.models import Document
-from lindung.documents.services import verification_url
+from lindung.documents.services import BPJS_TK, verification_url
+from lindung.domain.formats import date_label
 
 FONT = "DejaVu"
 CARD = (85.6, 54.0)
 BLUE = (31, 78, 120)
 MASK = 0  # the QR mask pattern; any of the eight is valid and they draw about as many runs
+NAME_LINE = "(" + "." * 44 + ")"  # where the signer writes their name when the document has none
 
 
 def _pdf(fmt: str | tuple[float, float]) -> FPDF:
@@ -71,11 +78,82 @@ def _centred(pdf: FPDF, y: float, width: float, height: float, text: str, size: 
 
 
 def _date(text: str) -> str:
-    return day_text(dt.date.fromisoformat(text))
+    return date_label(dt.date.fromisoformat(text))
+
+
+def _issuer(c: dict[str, Any]) -> dict[str, Any]:
+    """The document's issuer; documents issued before it was recorded name BPJS TK alone."""
+    return c.get("issuer") or {"office": BPJS_TK, "branch": "", "place": "", "signer": {}}
+
+
+def _fit(pdf: FPDF, text: str, width: float) -> str:
+    """`text` cut with an ellipsis to fit `width` mm in the current font."""
+    if pdf.get_string_width(text) <= width:
+        return text
+    while text and pdf.get_string_width(text + "…") > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+def _line(pdf: FPDF, x: float, y: float, width: float, height: float, text: str, style: str = "") -> float:
+    """`text` centred in the column from `x`, wrapped; returns where the next line starts."""
+    pdf.set_font(FONT, style, 10)
+    pdf.set_xy(x, y)
+    pdf.multi_cell(width, height, text, align="C")
+    return pdf.get_y()
+
+
+def signature_block(pdf: FPDF, c: dict[str, Any], x: float, y: float, width: float) -> float:
+    """Place and date, the issuing office, the signer's title, space to sign, the name and NIP/NPK."""
+    issuer = _issuer(c)
+    signer = issuer.get("signer") or {}
+    day = _date(c["on"])
+    y = _line(pdf, x, y, width, 5, f"{issuer['place']}, {day}" if issuer.get("place") else day)
+    office = issuer["office"]
+    if office.startswith(BPJS_TK + " "):  # "BPJS Ketenagakerjaan" over "Kantor Cabang Palembang", as letterheads
+        office = BPJS_TK + "\n" + office.removeprefix(BPJS_TK + " ")
+    y = _line(pdf, x, y, width, 5, office, "B")
+    if signer.get("title"):
+        y = _line(pdf, x, y, width, 5, signer["title"] + ",")
+    y += 20  # the space to sign (and stamp)
+    if signer.get("name"):
+        y = _line(pdf, x, y, width, 5, signer["name"], "BU")
+    else:
+        y = _line(pdf, x, y, width, 5, NAME_LINE)
+    if signer.get("number"):
+        y = _line(pdf, x, y, width, 5, signer["number"])
+    return y
+
+
+def _issued_by(c: dict[str, Any]) -> str:
+    return f"Diterbitkan oleh {_issuer(c)['office']} untuk {c['employer']} pada {_date(c['on'])}."
+
+
+def _units(pdf: FPDF, units: list[dict[str, Any]], y: float, bottom: float) -> None:
+    """The enrolled units from `y` down to `bottom`: one column, or two when they do not fit in one."""
+    rows = int((bottom - y - 7) // 4.5)
+    columns = 1 if len(units) <= rows else 2
+    shown = units[: rows * columns]
+    width = 150 if columns == 1 else 72
+    pdf.set_font(FONT, "B", 10)
+    for col in range(columns):
+        pdf.set_xy(30 + col * 78, y)
+        pdf.cell(width - 18, 6, "Unit kerja")
+        pdf.cell(18, 6, "Peserta", align="R")
+    pdf.set_font(FONT, "", 9)
+    for i, unit in enumerate(shown):
+        col, row = divmod(i, rows)
+        pdf.set_xy(30 + col * 78, y + 7 + row * 4.5)
+        pdf.cell(width - 18, 4.5, _fit(pdf, unit["name"], width - 20))
+        pdf.cell(18, 4.5, number_text(unit["enrolled"]), align="R")
+    if len(units) > len(shown):
+        pdf.set_xy(30, y + 7 + rows * 4.5)
+        pdf.cell(150, 4.5, f"dan {len(units) - len(shown)} unit lain")
 
 
 def write_certificate(document: Document, path: Path) -> Path:
-    """The sertifikat kepesertaan of a Pemda, A4 portrait."""
+    """The sertifikat kepesertaan of a Pemda, A4 portrait: the facts, the enrolled units, then the QR code and
+    the signature block side by side at the foot."""
     c = document.content
     pdf = _pdf("A4")
     pdf.add_page()
@@ -103,35 +181,23 @@ def write_certificate(document: Document, path: Path) -> Path:
         ("Berlaku sejak", _date(c["effective"])),
         ("Peserta terdaftar", f"{number_text(c['enrolled'])} pekerja per {_date(c['on'])}"),
     ]
-    y = 90.0
+    y = max(90.0, pdf.get_y() + 6)
     for label, value in facts:
         pdf.set_xy(30, y)
         pdf.cell(45, 6, label)
-        pdf.multi_cell(105, 6, value)
+        pdf.multi_cell(105, 6, value, align="L")
         y = max(y + 7, pdf.get_y() + 1)
-    pdf.set_font(FONT, "B", 10)
-    pdf.set_xy(30, y + 3)
-    pdf.cell(100, 6, "Unit kerja")
-    pdf.cell(50, 6, "Peserta", align="R")
-    pdf.set_font(FONT, "", 9.5)
-    y += 10
-    shown = c["units"][:28]
-    for unit in shown:
-        pdf.set_xy(30, y)
-        pdf.cell(100, 5, unit["name"][:60])
-        pdf.cell(50, 5, number_text(unit["enrolled"]), align="R")
-        y += 5
-    if len(c["units"]) > len(shown):
-        pdf.set_xy(30, y)
-        pdf.cell(150, 5, f"dan {len(c['units']) - len(shown)} unit lain")
-    draw_qr(pdf, verification_url(document), 150, 232, 40)
-    pdf.set_font(FONT, "", 8.5)
-    pdf.set_xy(20, 240)
+    _units(pdf, c["units"], y + 3, 200)
+    signature_block(pdf, c, 112, 208, 80)
+    draw_qr(pdf, verification_url(document), 25, 208, 36)
+    pdf.set_font(FONT, "", 8)
+    pdf.set_xy(20, 247)
     pdf.multi_cell(
-        125,
-        4.5,
-        f"Diterbitkan {_date(c['on'])}. Periksa keaslian dokumen ini dengan memindai kode QR "
+        88,
+        4,
+        f"{_issued_by(c)} Periksa keaslian dokumen ini dengan memindai kode QR "
         f"atau di halaman verifikasi lindung dengan nomor {c['number']}.",
+        align="L",
     )
     pdf.output(str(path))
     return path
@@ -160,10 +226,16 @@ def write_award(document: Document, path: Path) -> Path:
     )
     pdf.set_xy(40, 88)
     pdf.multi_cell(217, 7, text, align="C")
+    signature_block(pdf, c, 150, max(122.0, pdf.get_y() + 8), 80)
     draw_qr(pdf, verification_url(document), 237, 150, 40)
     pdf.set_font(FONT, "", 8.5)
-    pdf.set_xy(20, 178)
-    pdf.cell(200, 5, f"Periksa keaslian piagam ini dengan memindai kode QR (nomor {c['number']}).")
+    pdf.set_xy(20, 176)
+    pdf.multi_cell(
+        125,
+        4.5,
+        f"{_issued_by(c)} Periksa keaslian piagam ini dengan memindai kode QR (nomor {c['number']}).",
+        align="L",
+    )
     pdf.output(str(path))
     return path
 

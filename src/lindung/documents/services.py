@@ -19,7 +19,7 @@ from lindung.domain.errors import Conflict, NotFound
 from lindung.domain.privacy import mask_nik
 from lindung.enrolment.models import Agreement, Membership
 from lindung.enrolment.services import agreement_in_force
-from lindung.registry.models import Employer
+from lindung.registry.models import BranchOffice, Employer
 from lindung.registry.services import get_employer
 
 PREFIX: dict[str, str] = {Document.Kind.EMPLOYER: "SERT", Document.Kind.CARD: "KARTU", Document.Kind.AWARD: "PIAGAM"}
@@ -29,6 +29,83 @@ def verification_url(document: Document) -> str:
     """The address in the QR code: the public verification page of this document's signed token."""
     base = str(getattr(settings, "PUBLIC_URL", "http://127.0.0.1:8000")).rstrip("/")
     return f"{base}/verifikasi/{sign(document.token_id)}"
+
+
+BPJS_TK = "BPJS Ketenagakerjaan"
+BRANCH_TITLE = "Kepala Kantor Cabang"
+
+
+@dataclass(frozen=True)
+class Signer:
+    """Who signs a certificate or award. Every field may be empty: the PDF then leaves the space to sign and a
+    dotted line for the name; `title` empty takes the default of the office (Kepala Kantor Cabang)."""
+
+    name: str = ""
+    title: str = ""
+    number: str = ""  # NIP or NPK, printed as written (e.g. "NPK 19780512")
+    place: str = ""  # where it is signed; empty: the branch office's city, else the Pemda's
+
+    def cleaned(self) -> Signer:
+        return Signer(*(" ".join(v.split())[:120] for v in (self.name, self.title, self.number, self.place)))
+
+
+def _branch_of(employer: Employer, branch_code: str | None) -> BranchOffice | None:
+    """The issuing officer's branch office, else the one whose territory holds the Pemda (or its province)."""
+    if branch_code:
+        office = BranchOffice.objects.filter(code=branch_code).first()
+        if office is None:
+            raise NotFound(f"Kantor cabang {branch_code} tidak ditemukan")
+        return office
+    return (
+        BranchOffice.objects.filter(territory__code=employer.region_id).order_by("code").first()
+        or BranchOffice.objects.filter(territory__parent_id=employer.region_id).order_by("code").first()
+    )
+
+
+def _city(name: str) -> str:
+    """ "KC Palembang" -> "Palembang"; "Kota Palembang" -> "Palembang"; "Kabupaten Solok Selatan" -> "Solok Selatan"."""
+    for prefix in ("KC ", "Kantor Cabang ", "Kabupaten ", "Kota ", "Provinsi "):
+        if name.startswith(prefix):
+            return name.removeprefix(prefix)
+    return name
+
+
+def issuer_content(employer: Employer, branch_code: str | None, signer: Signer | None) -> dict[str, Any]:
+    """What the document says about its issue: the office, the place, the branch code and the signer."""
+    office = _branch_of(employer, branch_code)
+    signer = (signer or Signer()).cleaned()
+    if office is not None:
+        city = _city(office.name)
+        name = f"{BPJS_TK} Kantor Cabang {city}" if city != office.name else f"{BPJS_TK} {office.name}"
+    else:
+        city, name = _city(employer.region.name), BPJS_TK
+    return {
+        "office": name,
+        "branch": office.code if office else "",
+        "place": signer.place or city,
+        "signer": {
+            "title": signer.title or (BRANCH_TITLE if office else ""),
+            "name": signer.name,
+            "number": signer.number,
+        },
+    }
+
+
+def last_signer(branch_code: str | None) -> Signer:
+    """The signer of the branch's latest certificate or award, to fill the form again (empty: none yet)."""
+    if not branch_code:
+        return Signer()
+    doc = (
+        Document.objects.filter(
+            kind__in=[Document.Kind.EMPLOYER, Document.Kind.AWARD], content__issuer__branch=branch_code
+        )
+        .order_by("-issued_at", "-pk")
+        .first()
+    )
+    if doc is None:
+        return Signer()
+    found = doc.content["issuer"]["signer"]
+    return Signer(found.get("name", ""), found.get("title", ""), found.get("number", ""))
 
 
 def _numbers(employer: Employer, kind: str, year: int, count: int) -> list[str]:
@@ -55,10 +132,17 @@ def _basis(agreement: Agreement) -> dict[str, Any]:
 
 
 def issue_employer_certificate(
-    employer_code: str, *, actor: str, on: dt.date | None = None, reason: str = ""
+    employer_code: str,
+    *,
+    actor: str,
+    on: dt.date | None = None,
+    reason: str = "",
+    branch: str | None = None,
+    signer: Signer | None = None,
 ) -> Document:
     """The sertifikat kepesertaan of a Pemda on `on`: its NPP, programs, legal basis, effective date and the
-    workers enrolled per unit. It supersedes the Pemda's current certificate, which takes a `reason`."""
+    workers enrolled per unit, and who issued it (`branch`: the issuing officer's office; `signer`). It
+    supersedes the Pemda's current certificate, which takes a `reason`."""
     on = on or timezone.localdate()
     employer = get_employer(employer_code)
     agreement = agreement_in_force(employer, Agreement.Segment.PPU, on)
@@ -76,6 +160,7 @@ def issue_employer_certificate(
         "units": [u for u in units if u["enrolled"]],
         "enrolled": tree.counts.enrolled,
         "on": on.isoformat(),
+        "issuer": issuer_content(employer, branch, signer),
     }
     with transaction.atomic():
         _lock(employer)
@@ -106,10 +191,12 @@ def issue_award(
     min_coverage: Decimal | None = None,
     every_unit: bool = False,
     on: dt.date | None = None,
+    branch: str | None = None,
+    signer: Signer | None = None,
 ) -> Document:
     """A piagam penghargaan for a Pemda that reached the issuer's threshold on `on`: a coverage of at least
-    `min_coverage` percent and/or enrolled workers in every unit that has workers. It states the figures;
-    a Pemda short of the threshold gets a Conflict that says by how much."""
+    `min_coverage` percent and/or enrolled workers in every unit that has workers. It states the figures and
+    who issued it (as the certificate); a Pemda short of the threshold gets a Conflict that says by how much."""
     if min_coverage is None and not every_unit:
         raise Conflict("Tentukan ambang: cakupan minimal (persen) dan/atau setiap unit kerja")
     on = on or timezone.localdate()
@@ -139,6 +226,7 @@ def issue_award(
             "every_unit": every_unit,
         },
         "on": on.isoformat(),
+        "issuer": issuer_content(employer, branch, signer),
     }
     with transaction.atomic():
         _lock(employer)
@@ -263,8 +351,9 @@ def issue_cards(
     return [issued.get(m.pk) or current[m.pk] for m in rows]
 
 
-def reissue(number: str, *, actor: str, reason: str) -> Document:
-    """A new copy of a current certificate or card, superseding it; who and why are recorded."""
+def reissue(number: str, *, actor: str, reason: str, branch: str | None = None) -> Document:
+    """A new copy of a current certificate or card, superseding it; who and why are recorded. A certificate
+    keeps its signer and, unless the re-issuing officer's `branch` is given, its issuing office."""
     if not reason.strip():
         raise Conflict("Sebutkan alasan penerbitan ulang")
     doc = Document.objects.select_related("employer").filter(number=number).first()
@@ -274,7 +363,22 @@ def reissue(number: str, *, actor: str, reason: str) -> Document:
         gone = "dicabut" if doc.status == Document.Status.REVOKED else "diganti"
         raise Conflict(f"Dokumen {number} sudah tidak berlaku ({gone}); terbitkan yang baru")
     if doc.kind == Document.Kind.EMPLOYER:
-        return issue_employer_certificate(doc.employer.region_id, actor=actor, reason=reason)
+        old = doc.content.get("issuer") or {}
+        same = not branch or branch == old.get("branch")
+        signed = (old.get("signer") or {}) if same else {}
+        signer = Signer(
+            signed.get("name", ""),
+            signed.get("title", ""),
+            signed.get("number", ""),
+            old.get("place", "") if same else "",
+        )
+        return issue_employer_certificate(
+            doc.employer.region_id,
+            actor=actor,
+            reason=reason,
+            branch=branch or old.get("branch") or None,
+            signer=signer,
+        )
     if doc.kind != Document.Kind.CARD or doc.membership_id is None:
         raise Conflict("Piagam tidak diterbitkan ulang; cabut dan terbitkan piagam yang baru")
     today = timezone.localdate()

@@ -5,7 +5,17 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 
-__all__ = ["add_months", "month_end", "month_start", "parse_period"]
+__all__ = ["FIRST_YEAR", "LAST_YEAR", "add_months", "in_years", "month_end", "month_start", "parse_period"]
+
+# The years a date or a month typed by a person may fall in (web, API and command line alike): lindung's
+# records begin after 2000, and a year past 2100 is a typing slip. Rules with narrower years say so themselves.
+FIRST_YEAR = 2000
+LAST_YEAR = 2100
+
+
+def in_years(day: dt.date) -> bool:
+    """Whether `day` falls in FIRST_YEAR..LAST_YEAR."""
+    return FIRST_YEAR <= day.year <= LAST_YEAR
 
 
 def month_start(day: dt.date) -> dt.date:

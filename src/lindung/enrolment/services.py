@@ -18,7 +18,8 @@ from django.utils import timezone
 
 from lindung.domain.contributions import compute_contribution, normalise_request, wage_floors
 from lindung.domain.errors import Conflict, Issue, NotFound, ValidationFailed
-from lindung.domain.periods import month_end
+from lindung.domain.formats import date_label
+from lindung.domain.periods import FIRST_YEAR, LAST_YEAR, in_years, month_end
 from lindung.domain.privacy import mask_nik
 from lindung.domain.rates import RateBook, load_rate_book
 from lindung.domain.sheets import Field
@@ -70,6 +71,9 @@ def add_agreement(
 ) -> tuple[Agreement, bool]:
     """Record an agreement; the same agreement again changes nothing. Returns it and whether it was created."""
     employer = get_employer(employer_code)
+    for what, day in (("Tanggal berlaku", effective_from), ("Tanggal dasar hukum", basis_date)):
+        if day is not None and not in_years(day):
+            raise ValidationFailed(f"{what} {date_label(day)} di luar tahun {FIRST_YEAR}-{LAST_YEAR}; periksa tahunnya")
     if segment not in Agreement.Segment.values:
         raise ValidationFailed(f"Segmen {segment!r} tidak dikenal; pilih ppu atau bpu")
     if worker_share_payer not in Agreement.Payer.values:
@@ -110,7 +114,8 @@ def add_agreement(
             if _same(existing, candidate, classes, shares):
                 return existing, False
             raise Conflict(
-                f"Sudah ada perjanjian {segment.upper()} {employer.name} berlaku {effective_from} dengan isi lain; "
+                f"Sudah ada perjanjian {segment.upper()} {employer.name} berlaku {date_label(effective_from)} "
+                "dengan isi lain; "
                 "perubahan dicatat sebagai perjanjian baru dengan tanggal berlaku lain"
             )
         cs = open_changeset(actor, f"agreement add {employer.region_id} {segment} {candidate.programs}")
@@ -240,6 +245,8 @@ def enrol(
     same day changes nothing. `units` (unit codes) enrols only those units, as OPD register one by one.
     """
     on = on or timezone.localdate()
+    if not in_years(on):
+        raise ValidationFailed(f"Tanggal pendaftaran {date_label(on)} di luar tahun {FIRST_YEAR}-{LAST_YEAR}")
     employer = get_employer(employer_code)
     result = EnrolResult(employer.region_id, on)
     with transaction.atomic():
@@ -249,7 +256,7 @@ def enrol(
         }
         if not agreements:
             raise NotFound(
-                f"{employer.name} belum punya perjanjian yang berlaku pada {on}; "
+                f"{employer.name} belum punya perjanjian yang berlaku pada {date_label(on)}; "
                 "catat dulu dengan `lindung agreement add`"
             )
         finished = list(

@@ -172,6 +172,13 @@ def not_in_file(job: ImportJob) -> list[dict[str, str]]:
     return cast(list[dict[str, str]], json.loads(path.read_text(encoding="utf-8")))
 
 
+def _with_name(issue: dict[str, object], names: dict[int, str]) -> dict[str, object]:
+    """The issue as the preview keeps it, with the name written on its row (when the row has one)."""
+    row = issue.get("row")
+    name = names.get(row) if isinstance(row, int) else None
+    return {**issue, "name": name} if name else issue
+
+
 def run_job(job_id: str, mode: Mode, actor: str, *, lang: Lang = "id", today: dt.date | None = None) -> ImportJob:
     """Check (`dry`) or write (`commit`, `partial`) the job's file and record the outcome on the job.
 
@@ -207,7 +214,7 @@ def run_job(job_id: str, mode: Mode, actor: str, *, lang: Lang = "id", today: dt
         return job
     for name in ("rows", "new", "changed", "unchanged", "rejected", "warned"):
         setattr(job, name, getattr(result, name))
-    job.issues = [i.as_dict() for i in result.issues[:KEPT_ISSUES]]
+    job.issues = [_with_name(i.as_dict(), result.row_names) for i in result.issues[:KEPT_ISSUES]]
     job.issue_count = len(result.issues)
     if mode == "dry":
         job.status = ImportJob.Status.CHECKED

@@ -67,6 +67,7 @@ class ImportResult:
     warned: int = 0
     issues: list[Issue] = field(default_factory=list)
     not_in_file: list[NotInFile] = field(default_factory=list)
+    row_names: dict[int, str] = field(default_factory=dict)  # the name written on each row that has an issue
     committed: bool = False
     changeset_id: int | None = None
 
@@ -143,6 +144,22 @@ def issues_from_frame(frame: pl.DataFrame, sheet: Sheet, fields: Sequence[Field]
         )
         for row in frame.iter_rows(named=True)
     ]
+
+
+NAME_SHOWN = 80  # characters of a row's name shown beside its issues
+
+
+def _row_names(sheet: Sheet, issues: pl.DataFrame) -> dict[int, str]:
+    """The name written on each row with an issue (cut to NAME_SHOWN), so that a preview says whose row it is."""
+    if "nama" not in sheet.frame.columns or issues.height == 0:
+        return {}
+    rows = issues.get_column("row").drop_nulls().unique()
+    named = sheet.frame.filter(pl.col("row").is_in(rows.implode()) & pl.col("nama").is_not_null())
+    return {
+        int(r): " ".join(str(n).split())[:NAME_SHOWN]
+        for r, n in named.select("row", "nama").iter_rows()
+        if str(n).strip()
+    }
 
 
 @dataclass(frozen=True)
@@ -265,6 +282,7 @@ def _run(
         warned=warned_rows,
         issues=[*checked.sheet.file_issues, *issues_from_frame(issues, checked.sheet, FIELDS, lang)],
         not_in_file=_not_in_file(checked, today),
+        row_names=_row_names(checked.sheet, issues),
     )
     if errors_out is not None:
         write_error_report(errors_out, checked.sheet, result.issues)

@@ -14,9 +14,10 @@ from lindung.domain.roster import FIELDS
 from lindung.domain.sheets import neutralise_formula
 from lindung.domain.terms import WORKER_CATEGORIES
 from lindung.intake.reader import ROW, Sheet
+from lindung.regions.models import Region
 from lindung.registry.models import Employer, WorkUnit
 
-_EXAMPLE = {
+_EXAMPLE: dict[str, str | int] = {
     "nik": "1311015507900001", "nama": "Contoh: Siti Aminah (baris ini dilewati saat impor)",
     "tanggal_lahir": "15/07/1990", "jenis_kelamin": "P", "no_hp": "081234567890", "unit": "DINKES",
     "kategori": "Tenaga Harian Lepas (THL)", "jabatan": "Cleaning service", "upah": 2_500_000,
@@ -39,9 +40,16 @@ _GUIDE = [
 ]
 
 
-def write_template(out: Path, employer: Employer | None) -> None:
-    """The roster template: headers with notes, NIK as text, dropdowns for category and unit, an example row."""
-    units = list(WorkUnit.objects.filter(employer=employer).values_list("code", "name")) if employer else []
+def write_template(out: Path, employer: Employer | None, units: Sequence[WorkUnit] | None = None) -> None:
+    """The roster template: headers with notes, NIK as text, dropdowns for category and unit, an example row.
+
+    `units` are the units the dropdown offers (an OPD clerk's own unit); None offers every unit of `employer`.
+    The example row is written for `employer`: one of its units, and a NIK and domicile of its own region.
+    """
+    if units is None:
+        units = list(WorkUnit.objects.filter(employer=employer).order_by("code")) if employer else []
+    choices_of_units = [(u.code, u.name) for u in units]
+    sample = _example(employer, choices_of_units)
     book = xlsxwriter.Workbook(str(out))
     header = book.add_format(
         {
@@ -64,7 +72,7 @@ def write_template(out: Path, employer: Employer | None) -> None:
     choices.write_row(0, 0, ["Kategori", "", "Kode Unit", "Nama Unit"], header)
     for i, (label, _) in enumerate(WORKER_CATEGORIES.values(), start=1):
         choices.write_string(i, 0, label)
-    for i, (code, name) in enumerate(units, start=1):
+    for i, (code, name) in enumerate(choices_of_units, start=1):
         choices.write_string(i, 2, code)
         choices.write_string(i, 3, name)
     choices.set_column(0, 0, 28)
@@ -75,7 +83,7 @@ def write_template(out: Path, employer: Employer | None) -> None:
         sheet.write_comment(0, col, f.note, {"x_scale": 2, "y_scale": 1.2})
         is_money = f.name == "upah"
         sheet.set_column(col, col, 26 if f.name in ("nama", "jabatan", "kategori") else 16, money if is_money else text)
-        value = _EXAMPLE[f.name]
+        value = sample[f.name]
         if isinstance(value, int):
             sheet.write_number(1, col, value, example_money)
         elif value:
@@ -93,7 +101,7 @@ def write_template(out: Path, employer: Employer | None) -> None:
             "error_message": "Pilih kategori dari daftar.",
         },
     )
-    if units:
+    if choices_of_units:
         sheet.data_validation(
             1,
             columns["unit"],
@@ -101,7 +109,7 @@ def write_template(out: Path, employer: Employer | None) -> None:
             columns["unit"],
             {
                 "validate": "list",
-                "source": f"=Pilihan!$C$2:$C${len(units) + 1}",
+                "source": f"=Pilihan!$C$2:$C${len(choices_of_units) + 1}",
                 "error_message": "Pilih kode unit dari daftar (lembar Pilihan).",
             },
         )
@@ -119,6 +127,25 @@ def write_template(out: Path, employer: Employer | None) -> None:
         guide.write_string(i, 0, line, header if i == 0 else None)
     guide.set_column(0, 0, 110)
     book.close()
+
+
+def _example(employer: Employer | None, units: Sequence[tuple[str, str]]) -> dict[str, str | int]:
+    """The example row for this Pemda: its first unit, and a NIK and domicile of a desa in its region (a NIK
+    begins with the kecamatan of the holder's domicile; 55 07 90 is a woman born 15 July 1990)."""
+    sample = dict(_EXAMPLE)
+    if units:
+        sample["unit"] = units[0][0]
+    if employer is not None:
+        desa = (
+            Region.objects.filter(code__startswith=employer.region_id + ".", level=Region.Level.DESA, current=True)
+            .order_by("code")
+            .values_list("code", flat=True)
+            .first()
+        )
+        if desa:
+            sample["nik"] = desa.replace(".", "")[:6] + "5507900001"
+            sample["domisili"] = desa
+    return sample
 
 
 def _issues_by_row(issues: Sequence[Issue]) -> dict[int, list[Issue]]:

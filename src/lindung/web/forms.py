@@ -1,5 +1,9 @@
-"""What the pages share to read a form and answer it: dates, months, years and rupiah typed by a person, the
-refusal shown beside a field, a page of a long list, and a file to download.
+"""What the pages share to read a form and answer it: dates, months, years, counts and rupiah typed by a person,
+the refusal shown beside a field, a page of a long list, and a file to download.
+
+Numbers and dates are read as Indonesians write them ("1.000.000", "Rp 1.000.000", "1 000 000"; 17/06/2026 or
+2026-06-17), through the same readers as a roster import (domain.parsing). Years lie in domain.periods'
+FIRST_YEAR..LAST_YEAR; amounts and counts beyond the services' bounds are refused there, in words.
 
 A value that cannot be read raises ValidationFailed with an Issue naming the field, so the page can show the
 reason beside it (`form_error`); `refusal_status` picks the HTTP status of the page shown again.
@@ -23,16 +27,22 @@ from django.utils.translation import gettext as _
 
 from lindung.accounts.scope import Scope
 from lindung.domain.errors import Conflict, Issue, LindungError, ValidationFailed
+from lindung.domain.formats import thousands
 from lindung.domain.messages import Lang
-from lindung.domain.parsing import one_date
-from lindung.domain.periods import parse_period
+from lindung.domain.parsing import one_date, one_rupiah
+from lindung.domain.periods import FIRST_YEAR, LAST_YEAR, in_years, parse_period
 from lindung.registry.models import Employer
 from lindung.web.access import is_htmx
 
 PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-_AMOUNT = re.compile(r"^(?:rp\.?)?(\d{1,3}(?:\.\d{3})+|\d+)(?:,0{1,2}|,-)?$")
+# An amount past the roster reader's 64-bit integers (only ever a slip of the finger), read here so that the
+# service's bound answers it in words; longer than MAX_DIGITS it is no number at all.
+_HUGE_AMOUNT = re.compile(r"^(?:rp\.?|idr)?(\d{1,3}(?:\.\d{3})+|\d{1,3}(?:,\d{3})+|\d+)(?:,0{1,2}|,-)?$")
+_COUNT = re.compile(r"^\d{1,3}(?:\.\d{3})+$|^\d+$")
+_MONTH = re.compile(r"^(\d{1,2})[/\-.](\d{4})$")
+MAX_DIGITS = 30
 
 
 # --- reading input -----------------------------------------------------------------------------
@@ -44,7 +54,7 @@ def page_lang() -> Lang:
 
 
 def count_text(value: int) -> str:
-    return f"{value:,}".replace(",", ".")
+    return thousands(value)
 
 
 def refuse(field: str, message: str) -> ValidationFailed:
@@ -57,40 +67,105 @@ def parse_date(text: str | None, field: str, *, required: bool = True) -> dt.dat
         if required:
             raise refuse(field, _("Tanggal wajib diisi"))
         return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        pass
-    day = one_date(text, timezone.localdate())  # 17/06/2026, 17-06-2026, 17 Juni 2026, as the roster reads them
-    if day is None or not 2000 <= day.year <= 2100:
-        raise refuse(field, _("Tanggal %(text)s tidak terbaca; tulis seperti 17/06/2026") % {"text": text})
+    day = read_date(text)
+    if day is None:
+        raise refuse(field, _("Tanggal %(text)s tidak terbaca; tulis tanggal seperti 17/06/2026") % {"text": text})
+    if not in_years(day):
+        raise refuse(field, years_refusal())
     return day
 
 
-def parse_month(text: str | None, field: str) -> dt.date:
+def read_date(text: str) -> dt.date | None:
+    """17/06/2026, 17-06-2026, 17 Juni 2026 (as a roster import reads them) or 2026-06-17; None otherwise."""
+    if len(text) > 40:
+        return None
     try:
-        return parse_period(text or "")
+        return dt.date.fromisoformat(text)
     except ValueError:
-        raise refuse(field, _("Bulan harus berbentuk YYYY-MM, mis. 2024-06")) from None
+        return one_date(text, timezone.localdate())
+
+
+def years_refusal() -> str:
+    return _("Tahun harus antara %(first)s dan %(last)s; periksa tahunnya") % {"first": FIRST_YEAR, "last": LAST_YEAR}
+
+
+def parse_month(text: str | None, field: str) -> dt.date:
+    """A month from 2024-06 (what a month field sends), 06/2024 or Juni 2024."""
+    text = (text or "").strip()
+    month: dt.date | None = None
+    try:
+        month = parse_period(text)
+    except ValueError:
+        found = _MONTH.match(text)
+        if found and 1 <= int(found.group(1)) <= 12:
+            month = dt.date(int(found.group(2)), int(found.group(1)), 1)
+        elif len(text) <= 40:
+            month = one_date(f"1 {text}", timezone.localdate())  # "Juni 2024" read as the 1st of June
+    if month is None:
+        raise refuse(
+            field, _("Bulan %(text)s tidak terbaca; tulis bulan seperti 06/2026 atau Juni 2026") % {"text": text}
+        )
+    if not in_years(month):
+        raise refuse(field, years_refusal())
+    return month
 
 
 def parse_rupiah(text: str) -> int | None:
-    """Whole rupiah from "1.234.567", "Rp 1.234.567,00" or "1234567"; None when it is no such amount."""
-    found = _AMOUNT.match(re.sub(r"\s", "", text.lower()))
-    return int(found.group(1).replace(".", "")) if found else None
+    """Whole rupiah as a roster import reads them (domain.parsing.one_rupiah): "1.234.567", "Rp 1.234.567,00",
+    "1 234 567", "1,234,567", "Rp16.800,-" or "1234567". None when it is no amount, is negative or carries sen."""
+    text = text.strip()
+    if not text or len(text) > 60:
+        return None
+    amount, sen = one_rupiah(text)
+    if amount is not None:
+        return None if sen else amount
+    found = _HUGE_AMOUNT.match(re.sub(r"\s", "", text.lower()))
+    if found is None:
+        return None
+    digits = re.sub(r"[.,]", "", found.group(1))
+    return int(digits) if len(digits) <= MAX_DIGITS else None
+
+
+def read_count(text: str | None) -> int | None:
+    """A whole number of people or things, "4000", "4.000" or "4 000"; None when it is no such number."""
+    compact = re.sub(r"\s", "", text or "")
+    if not (compact.isascii() and _COUNT.match(compact)) or len(compact) > MAX_DIGITS:
+        return None
+    return int(compact.replace(".", ""))
+
+
+def parse_year(text: str | None, field: str, years: tuple[int, int] = (FIRST_YEAR, LAST_YEAR)) -> int:
+    """A year of four digits in `years` (FIRST_YEAR..LAST_YEAR unless a rule narrows them)."""
+    year = _year(text, years)
+    if year is None:
+        raise refuse(field, _year_refusal(years))
+    return year
+
+
+def _year(text: str | None, years: tuple[int, int]) -> int | None:
+    text = (text or "").strip()
+    if len(text) == 4 and text.isascii() and text.isdigit() and years[0] <= int(text) <= years[1]:
+        return int(text)
+    return None
+
+
+def _year_refusal(years: tuple[int, int]) -> str:
+    return _("Tahun harus empat angka antara %(first)s dan %(last)s, mis. 2027") % {
+        "first": years[0],
+        "last": years[1],
+    }
 
 
 def asked_day(request: HttpRequest) -> tuple[dt.date, bool]:
-    """The day asked for (`?on=YYYY-MM-DD`) or today, and whether it was asked for."""
+    """The day asked for (`?on=17/06/2026` or `?on=2026-06-17`) or today, and whether it was asked for."""
     text = request.GET.get("on", "").strip()
     if not text:
         return timezone.localdate(), False
-    try:
-        day = dt.date.fromisoformat(text)
-    except ValueError:
-        raise ValidationFailed(_("Tanggal harus ditulis YYYY-MM-DD, mis. 2026-06-30")) from None
-    if not 2000 <= day.year <= 2100:
-        raise ValidationFailed(_("Tanggal di luar tahun 2000-2100"))
+    day = read_date(text)
+    if day is None:
+        raise ValidationFailed(_("Tanggal %(text)s tidak terbaca; tulis tanggal seperti 17/06/2026") % {"text": text})
+    if not in_years(day):
+        raise ValidationFailed(years_refusal())
     return day, True
 
 
@@ -99,9 +174,10 @@ def asked_year(request: HttpRequest) -> int:
     text = (request.POST.get("year") or request.GET.get("year") or "").strip()
     if not text:
         return timezone.localdate().year
-    if not text.isdigit() or not 2000 <= int(text) <= 2100:
-        raise ValidationFailed(_("Tahun harus empat angka antara 2000 dan 2100"))
-    return int(text)
+    year = _year(text, (FIRST_YEAR, LAST_YEAR))
+    if year is None:
+        raise ValidationFailed(_year_refusal((FIRST_YEAR, LAST_YEAR)))
+    return year
 
 
 def actor(request: HttpRequest) -> str:

@@ -86,7 +86,7 @@ def agreement_add(request: HttpRequest, scope: Scope) -> HttpResponse:
     data = request.POST
     try:
         risk = data.get("risk_class", "").strip()
-        if not risk.isdigit():
+        if risk not in ("1", "2", "3", "4", "5"):
             raise refuse("risk_class", _("Pilih kelas risiko 1 sampai 5"))
         effective = parse_date(data.get("effective_from"), "effective_from")
         assert effective is not None

@@ -17,28 +17,28 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lindung.accounts.scope import Scope
-from lindung.billing.budget import Projection, project_budget, write_budget_xlsx
+from lindung.billing.budget import BUDGET_YEARS, INCREASE_MAX, Projection, project_budget, write_budget_xlsx
 from lindung.billing.services import money
 from lindung.domain.errors import ValidationFailed
 from lindung.registry.models import Employer
 from lindung.web.access import needs
-from lindung.web.forms import count_text, download, form_error, refuse, written
-
-INCREASE_LIMIT = Decimal(100)  # a wage rise (or cut) in percent; beyond it a number is a typing slip
+from lindung.web.forms import count_text, download, form_error, parse_year, refuse, written
 
 
 def _projection(scope: Scope, values: dict[str, str]) -> Projection:
     employer = scope.get(Employer.objects.all(), region_id=values["employer"])
-    year = values["year"]
-    if not (year.isascii() and year.isdigit()) or not 2000 <= int(year) <= 2100:
-        raise refuse("year", _("Tahun harus empat angka antara 2000 dan 2100, mis. 2027"))
+    year = parse_year(values["year"], "year", BUDGET_YEARS)
     try:
-        increase = Decimal(values["increase"].replace(",", ".") or "0")
+        increase = Decimal(values["increase"].removesuffix("%").strip().replace(",", ".") or "0")
     except decimal.InvalidOperation:
         raise refuse("increase", _("Kenaikan upah harus angka persen, mis. 5 atau 2,5")) from None
-    if not increase.is_finite() or not -INCREASE_LIMIT <= increase <= INCREASE_LIMIT:
-        raise refuse("increase", _("Kenaikan upah harus antara -100 dan 100 persen"))
-    return project_budget(employer.region_id, int(year), increase)
+    if not increase.is_finite() or not -100 < increase <= INCREASE_MAX:
+        raise refuse(
+            "increase",
+            _("Kenaikan upah harus lebih dari -100 dan paling tinggi %(max)s persen, mis. 5 atau 2,5")
+            % {"max": INCREASE_MAX},
+        )
+    return project_budget(employer.region_id, year, increase)
 
 
 def _pivot(keys: Iterable[tuple[Any, ...]], cells: Iterable[tuple[tuple[Any, ...], int, int]]) -> list[dict[str, Any]]:

@@ -26,7 +26,7 @@ from lindung.domain.formats import too_big
 from lindung.domain.privacy import mask_nik
 from lindung.domain.rates import load_rate_book
 from lindung.web.access import needs
-from lindung.web.forms import actor, form_error, page_of, parse_date, parse_rupiah, refusal_status
+from lindung.web.forms import actor, form_error, page_of, parse_date, parse_rupiah, refusal_status, refuse
 
 STATUS_RATE = 30  # public status checks per address per minute, as /verifikasi/
 needs_view = needs("claims.view")
@@ -39,6 +39,13 @@ def _moment(text: str) -> dt.datetime:
     except ValueError:
         raise ValidationFailed(_("Waktu harus berbentuk tanggal dan jam, mis. 2026-11-10 08:30")) from None
     return timezone.make_aware(value) if timezone.is_naive(value) else value
+
+
+def _rupiah(text: str, field: str) -> int:
+    amount = parse_rupiah(text)
+    if amount is None:
+        raise refuse(field, _("Jumlah tidak terbaca; tulis rupiah tanpa sen, mis. 1.234.567"))
+    return amount
 
 
 def _role_for_moves(scope: Scope) -> set[str]:
@@ -72,7 +79,7 @@ def claim_new(request: HttpRequest, scope: Scope) -> HttpResponse:
         post = request.POST
         context["posted"] = post
         try:
-            wage = parse_rupiah(post.get("wage", "")) if post.get("wage", "").strip() else None
+            wage = _rupiah(post.get("wage", ""), "wage") if post.get("wage", "").strip() else None
             claim = services.report_claim(
                 scope,
                 nik=post.get("nik", ""),
@@ -170,7 +177,7 @@ def claim_pay(request: HttpRequest, scope: Scope, number: str) -> HttpResponse:
         services.pay(
             scope,
             number,
-            amount=parse_rupiah(request.POST.get("amount", "")) or 0,
+            amount=_rupiah(request.POST.get("amount", ""), "amount"),
             paid_on=parse_date(request.POST.get("paid_on"), "paid_on") or timezone.localdate(),
             reference=request.POST.get("reference", ""),
             actor=actor(request),

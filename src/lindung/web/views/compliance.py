@@ -12,14 +12,16 @@ from urllib.parse import urlencode
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from lindung.accounts.models import Role
 from lindung.accounts.scope import Scope
 from lindung.billing.services import money
 from lindung.coverage.compliance import PemdaCompliance, assess, load_weights
-from lindung.coverage.pdf import day_text, number_text
+from lindung.coverage.pdf import number_text
 from lindung.domain.compliance import PILLAR_LABELS, PILLARS, Weights
+from lindung.domain.formats import date_label
 from lindung.web.access import needs
 from lindung.web.forms import asked_day, asked_year, page_of
 from lindung.web.places import branch_territory
@@ -43,11 +45,8 @@ def _points(value: Decimal) -> str:
 
 def _compliance_view(r: PemdaCompliance, weights: Weights) -> dict[str, Any]:
     f, s = r.facts, r.score
-    basis = (
-        f"{r.regulation.kind.upper()} {r.regulation.number} ({day_text(r.regulation.issued_on)})"
-        if r.regulation
-        else _("belum ada")
-    )
+    issued = date_label(r.regulation.issued_on, get_language() or "id") if r.regulation else ""
+    basis = f"{r.regulation.kind.upper()} {r.regulation.number} ({issued})" if r.regulation else _("belum ada")
     detail = {
         "regulasi": basis,
         "coverage": _("non-ASN %(a)s/%(b)s, rentan %(c)s/%(d)s")
@@ -92,7 +91,7 @@ def compliance(request: HttpRequest, scope: Scope) -> HttpResponse:
     query = urlencode({k: v for k, v in request.GET.items() if k in ("on", "year")})
     context = {
         "on": on,
-        "on_text": day_text(on),
+        "on_text": date_label(on, get_language() or "id"),
         "year": year,
         "total": len(rows),
         "idle": len(idle),

@@ -18,18 +18,19 @@ from urllib.parse import urlencode
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path, reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from lindung.accounts.models import Role
 from lindung.accounts.scope import Scope
-from lindung.billing.exports import period_label
 from lindung.billing.services import money
 from lindung.coverage import aggregates
 from lindung.coverage.exposure import LeftOut, exposure_table, left_out
-from lindung.coverage.pdf import day_text, number_text, percent_text, write_coverage_pdf
+from lindung.coverage.pdf import number_text, percent_text, write_coverage_pdf
 from lindung.coverage.reports import write_coverage_xlsx
 from lindung.coverage.services import Node, TrendPoint, overdue, trend
 from lindung.domain.coverage import PROGRAMS, percent
+from lindung.domain.formats import date_label, month_label
 from lindung.domain.periods import add_months, month_end, month_start
 from lindung.domain.reconcile import KINDS as FINDING_KINDS
 from lindung.reconcile.services import summary as reconcile_summary
@@ -44,8 +45,11 @@ from lindung.web.views.targets import scoped_targets, target_rows
 
 TREND_MONTHS = 12
 LIST_LIMIT = 50  # rows of a "nobody enrolled" list shown on the page; the downloads hold them all
-MONTHS_SHORT = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
 REGION_KINDS = ("provinsi", "kabkota")
+
+
+def _lang() -> str:
+    return get_language() or "id"
 
 
 def _link(on: dt.date | None, **params: str) -> str:
@@ -80,8 +84,9 @@ def _trend(place: Place, scope: Scope, on: dt.date) -> list[TrendPoint]:
 def _trend_view(points: Sequence[TrendPoint], node: Node) -> dict[str, Any]:
     rows = []
     chart = []
+    lang = _lang()
     for p in points:
-        label = period_label(p.month)
+        label = month_label(p.month, lang)
         counts = _("%(enrolled)s dari %(workers)s pekerja") % {
             "enrolled": number_text(p.enrolled),
             "workers": number_text(p.workers),
@@ -96,7 +101,7 @@ def _trend_view(points: Sequence[TrendPoint], node: Node) -> dict[str, Any]:
         )
         chart.append(
             ChartPoint(
-                f"{MONTHS_SHORT[p.month.month - 1]} {p.month:%y}",
+                f"{label[:3]} {p.month:%y}",  # "Agu 26" ("Aug 26"): the first three letters of the month
                 f"{label}: {percent_text(p.coverage)} ({counts})",
                 p.coverage,
             )
@@ -153,7 +158,7 @@ def _map(node: Node, reach: Reach, on: dt.date, asked: dt.date | None) -> dict[s
         for c in regions
         if c.code in loaded
     ]
-    title = _("Peta cakupan %(name)s per %(day)s") % {"name": node.name, "day": day_text(on)}
+    title = _("Peta cakupan %(name)s per %(day)s") % {"name": node.name, "day": date_label(on, _lang())}
     return {"svg": maps.svg(maps.region_shapes(sorted(loaded)), areas, title), "missing": missing}
 
 
@@ -244,7 +249,7 @@ def home(request: HttpRequest, scope: Scope) -> HttpResponse:
     query = urlencode({k: v for k, v in request.GET.items() if k in ("on", "region", "pemda")})
     context = {
         "on": on,
-        "on_text": day_text(on),
+        "on_text": date_label(on, _lang()),
         "node": node,
         "crumbs": crumbs,
         "figures": _figures(node),

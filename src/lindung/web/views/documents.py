@@ -1,5 +1,7 @@
-"""Certificates, awards and cards of the Pemda in scope: the list, issuing (branch officers), re-issuing and
-revoking with a reason, and each document's PDF. Cards are printed in bulk by a job (`web.views.cards`)."""
+"""Certificates, awards and cards of the Pemda in scope: the list, issuing (branch officers, who name the signer),
+re-issuing and revoking with a reason, and each document's PDF. Cards are printed in bulk by a job
+(`web.views.cards`). While LINDUNG_PUBLIC_URL is left at its default, the page tells whoever issues that the QR
+codes point to this machine."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,6 +17,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lindung import preflight
 from lindung.accounts.scope import Scope
 from lindung.documents import services
 from lindung.documents.models import CardJob, Document
@@ -47,6 +51,10 @@ def documents(request: HttpRequest, scope: Scope) -> HttpResponse:
         "card_jobs": card_jobs,
         "card_choices": CardJob.Cards.choices,
         "outputs": CardJob.Output.choices,
+        "signer": services.last_signer(scope.branch_code) if scope.can("documents.issue") else None,
+        "default_title": services.BRANCH_TITLE if scope.branch_code else "",
+        "qr_default": scope.can("documents.issue") and preflight.public_url_is_default(),
+        "qr_url": settings.DEFAULT_PUBLIC_URL,
     }
     return render(request, "web/documents/list.html", context)
 
@@ -60,16 +68,31 @@ def _coverage(text: str) -> Decimal | None:
         raise refuse("min_coverage", _("Cakupan minimal harus angka persen, mis. 90")) from None
 
 
+def _signer(request: HttpRequest) -> services.Signer:
+    posted = request.POST
+    return services.Signer(
+        name=posted.get("signer_name", ""),
+        title=posted.get("signer_title", ""),
+        number=posted.get("signer_number", ""),
+        place=posted.get("place", ""),
+    )
+
+
 @require_POST
 @needs("documents.issue")
 def document_issue(request: HttpRequest, scope: Scope) -> HttpResponse:
     employer = posted_employer(request, scope)
     kind = request.POST.get("kind", "")
+    branch, signer = scope.branch_code, _signer(request)
     try:
         if kind == Document.Kind.EMPLOYER:
             issued = [
                 services.issue_employer_certificate(
-                    employer.region_id, actor=actor(request), reason=request.POST.get("reason", "")
+                    employer.region_id,
+                    actor=actor(request),
+                    reason=request.POST.get("reason", ""),
+                    branch=branch,
+                    signer=signer,
                 )
             ]
         elif kind == Document.Kind.AWARD:
@@ -78,6 +101,8 @@ def document_issue(request: HttpRequest, scope: Scope) -> HttpResponse:
                 actor=actor(request),
                 min_coverage=_coverage(request.POST.get("min_coverage", "")),
                 every_unit=request.POST.get("every_unit") == "1",
+                branch=branch,
+                signer=signer,
             )
             issued = [award]
         else:
@@ -102,7 +127,9 @@ def document_pdf(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
 def document_reissue(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
     doc = scope.get(Document.objects.all(), pk=pk)
     try:
-        new = services.reissue(doc.number, actor=actor(request), reason=request.POST.get("reason", ""))
+        new = services.reissue(
+            doc.number, actor=actor(request), reason=request.POST.get("reason", ""), branch=scope.branch_code
+        )
     except LindungError as exc:
         messages.error(request, str(exc))
     else:

@@ -167,12 +167,13 @@ def import_commit(request: HttpRequest, scope: Scope, job_id: uuid.UUID) -> Http
 
 @needs("roster.edit")
 def import_template(request: HttpRequest, scope: Scope) -> HttpResponse:
-    """The roster template with dropdowns, listing the units of the user's Pemda (none for a nation-wide user)."""
+    """The roster template with dropdowns, listing the units the user may upload for (an OPD clerk: their own
+    unit; none for a nation-wide user), with an example row of the user's own Pemda."""
     employers = list(scope.employers()[:2])
     employer = employers[0] if len(employers) == 1 else None
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "templat.xlsx"
-        write_template(out, employer)
+        write_template(out, employer, list(scope.units()) if employer else [])
         response = HttpResponse(out.read_bytes(), content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="templat-daftar-pekerja.xlsx"'
     return response

@@ -5,7 +5,6 @@ with the history of their changes, and setting one. The dashboard shows the same
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -25,10 +24,11 @@ from lindung.coverage.models import Target
 from lindung.coverage.pdf import number_text, percent_text
 from lindung.coverage.targets import TargetRow, set_target, targets_vs_actuals
 from lindung.domain.errors import NotFound, ValidationFailed
+from lindung.domain.periods import FIRST_YEAR, LAST_YEAR
 from lindung.registry.models import Change
 from lindung.web import maps
 from lindung.web.access import needs
-from lindung.web.forms import asked_year
+from lindung.web.forms import asked_year, read_count
 from lindung.web.places import Place, Reach, home_of
 
 
@@ -118,14 +118,14 @@ def target_set(request: HttpRequest, scope: Scope) -> HttpResponse:
     employer = scope.employer_code if scope.role == Role.ADMIN else form["employer"]
     try:
         year = asked_year(request)
-        count = re.sub(r"[\s.]", "", form["count"])  # "4.000" and "4 000" are 4000, as people write them
-        if not (count.isascii() and count.isdigit()):
+        count = read_count(form["count"])  # "4.000" and "4 000" are 4000, as people write them
+        if count is None:
             raise ValidationFailed(_("Target harus bilangan bulat, mis. 4.000"))
         if not employer:
             raise ValidationFailed(_("Sebutkan kode wilayah Pemda"))
         target, written = set_target(
             year,
-            int(count),
+            count,
             employer=employer,
             unit=form["unit"] or None,
             note=form["note"],
@@ -133,10 +133,9 @@ def target_set(request: HttpRequest, scope: Scope) -> HttpResponse:
         )
     except (ValidationFailed, NotFound) as exc:
         issues = exc.issues if isinstance(exc, ValidationFailed) else []
-        year = int(form["year"]) if form["year"].isdigit() and 2000 <= int(form["year"]) <= 2100 else 0
-        return _targets_page(
-            request, scope, year or timezone.localdate().year, form=form, error=str(exc), issues=issues, status=400
-        )
+        shown = form["year"] if form["year"].isascii() and form["year"].isdigit() and len(form["year"]) == 4 else ""
+        year = int(shown) if shown and FIRST_YEAR <= int(shown) <= LAST_YEAR else timezone.localdate().year
+        return _targets_page(request, scope, year, form=form, error=str(exc), issues=issues, status=400)
     if written:
         messages.success(
             request,

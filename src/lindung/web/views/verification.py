@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lindung.coverage.pdf import day_text, number_text, percent_text
@@ -62,6 +63,7 @@ def facts(doc: Document) -> list[tuple[str, str]]:
             (_("Unit kerja mendaftar"), f"{number_text(c['units_enrolled'])} / {number_text(c['units'])}"),
             (_("Ambang"), "; ".join(asked)),
             (_("Per tanggal"), _day(c["on"])),
+            *_issuer(c),
         ]
     return [
         (_("Pemberi kerja"), c["employer"]),
@@ -69,7 +71,18 @@ def facts(doc: Document) -> list[tuple[str, str]]:
         (_("Program"), ", ".join(c["programs"])),
         (_("Berlaku sejak"), _day(c["effective"])),
         (_("Peserta"), f"{number_text(c['enrolled'])} ({_day(c['on'])})"),
+        *_issuer(c),
     ]
+
+
+def _issuer(c: dict[str, Any]) -> list[tuple[str, str]]:
+    """The office and signer a certificate or award names (none on documents issued before they were kept)."""
+    issuer = c.get("issuer")
+    if not issuer:
+        return []
+    signer = issuer.get("signer") or {}
+    signed = ", ".join(p for p in (signer.get("name"), signer.get("title")) if p)
+    return [(_("Penerbit"), issuer["office"])] + ([(_("Ditandatangani"), signed)] if signed else [])
 
 
 def verification(request: HttpRequest, token: str) -> HttpResponse:
@@ -81,8 +94,8 @@ def verification(request: HttpRequest, token: str) -> HttpResponse:
     context = {
         "verdict": verdict,
         "facts": facts(doc) if doc else [],
-        "issued": day_text(doc.issued_at.date()) if doc else "",
-        "revoked": day_text(doc.revoked_at.date()) if doc and doc.revoked_at else "",
+        "issued": day_text(timezone.localdate(doc.issued_at)) if doc else "",
+        "revoked": day_text(timezone.localdate(doc.revoked_at)) if doc and doc.revoked_at else "",
     }
     return render(request, "web/documents/verify.html", context, status=status)
 

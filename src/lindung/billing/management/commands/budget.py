@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 
-from lindung.billing.budget import project_budget, write_budget_xlsx
+from lindung.billing.budget import check_budget_year, check_increase, project_budget, write_budget_xlsx
 from lindung.billing.services import money
 from lindung.cli import LindungCommand, add_format, print_json
 
@@ -28,6 +28,8 @@ class Command(LindungCommand):
             increase = Decimal(options["increase"].replace(",", "."))
         except decimal.InvalidOperation:
             self.usage_error(f"--increase {options['increase']!r} harus angka persen, mis. 5 atau 2.5")
+        self.within(lambda: check_budget_year(options["year"]))
+        self.within(lambda: check_increase(increase))
         projection = project_budget(
             options["employer"],
             options["year"],

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from lindung.billing.services import money
 from lindung.cli import LindungCommand, add_format, format_issue, print_json
+from lindung.domain.benefits import MAX_WAGE
 from lindung.domain.contributions import compute_contribution
 from lindung.domain.money import ROUNDING_POLICY
 from lindung.domain.rates import load_rate_book
@@ -25,6 +26,8 @@ class Command(LindungCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         on = self.parse_day(options["on"]) if options["on"] else timezone.localdate()
+        if options["wage"] > MAX_WAGE:
+            self.usage_error(f"--wage lebih dari {money(MAX_WAGE)}, batas upah sebulan; periksa jumlah nolnya")
         result = compute_contribution(
             load_rate_book(),
             wage=options["wage"],

@@ -10,7 +10,7 @@ from lindung.billing.exports import write_invoice_xlsx, write_upload_file
 from lindung.billing.models import Invoice
 from lindung.billing.services import adjust_invoice, get_invoice, issue_invoice, money, statements
 from lindung.cli import LindungCommand, actor, add_format, print_json
-from lindung.domain.periods import parse_period
+from lindung.domain.periods import FIRST_YEAR, LAST_YEAR, in_years, parse_period
 
 
 class Command(LindungCommand):
@@ -51,6 +51,8 @@ class Command(LindungCommand):
                 period = parse_period(options["period"])
             except ValueError:
                 self.usage_error(f"--period {options['period']!r} harus berbentuk YYYY-MM")
+            if not in_years(period):
+                self.usage_error(f"--period {options['period']} di luar tahun {FIRST_YEAR}-{LAST_YEAR}")
             issued = issue_invoice(
                 options["employer"],
                 period,

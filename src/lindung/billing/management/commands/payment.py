@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 
-from lindung.billing.services import money, record_payment
+from lindung.billing.services import check_payment_amount, money, record_payment
 from lindung.cli import LindungCommand, actor, add_format, print_json
 
 
@@ -21,6 +21,7 @@ class Command(LindungCommand):
         add_format(add)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        self.within(lambda: check_payment_amount(options["amount"]))
         payment, created = record_payment(
             options["invoice"],
             amount=options["amount"],

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 
+from lindung import preflight
 from lindung.cli import EXIT_REJECTED, LindungCommand, actor, add_format, print_json, progress_bar
 from lindung.documents import jobs, services
 from lindung.documents.models import CardJob, Document
@@ -38,6 +39,13 @@ class Command(LindungCommand):
         issue.add_argument("--reason", default="", help="alasan penerbitan ulang (wajib bila menggantikan dokumen)")
         issue.add_argument("--min-coverage", type=Decimal, help="piagam: cakupan minimal dalam persen, mis. 90")
         issue.add_argument("--every-unit", action="store_true", help="piagam: setiap unit kerja sudah mendaftar")
+        issue.add_argument(
+            "--branch", help="sertifikat/piagam: kode kantor cabang penerbit (bawaan: yang wilayahnya memuat Pemda)"
+        )
+        issue.add_argument("--signer-name", default="", help="nama penanda tangan (kosong: garis untuk ditulis tangan)")
+        issue.add_argument("--signer-title", default="", help="jabatan penanda tangan (bawaan: Kepala Kantor Cabang)")
+        issue.add_argument("--signer-number", default="", help="NIP/NPK penanda tangan, mis. 'NPK 12345'")
+        issue.add_argument("--place", default="", help="tempat penandatanganan (bawaan: kota kantor cabang)")
         issue.add_argument(
             "--cards",
             choices=CardJob.Cards.values,
@@ -80,6 +88,8 @@ class Command(LindungCommand):
         return out
 
     def _issue(self, options: dict[str, Any]) -> None:
+        for notice in preflight.warnings():  # the QR codes about to be printed point to this machine
+            self.stderr.write(notice.text())
         on = self.parse_day(options["on"]) if options["on"] else None
         if options["kind"] != "card" and options["unit"]:
             self.usage_error("--unit hanya untuk --kind card")
@@ -98,9 +108,17 @@ class Command(LindungCommand):
             self._print_cards(job, out, options)
             return
         out = self._target(options, (".pdf",))
+        signer = services.Signer(
+            options["signer_name"], options["signer_title"], options["signer_number"], options["place"]
+        )
         if options["kind"] == "employer":
             doc = services.issue_employer_certificate(
-                options["employer"], actor=actor(), on=on, reason=options["reason"]
+                options["employer"],
+                actor=actor(),
+                on=on,
+                reason=options["reason"],
+                branch=options["branch"],
+                signer=signer,
             )
             write_certificate(doc, out)
         else:
@@ -110,6 +128,8 @@ class Command(LindungCommand):
                 min_coverage=options["min_coverage"],
                 every_unit=options["every_unit"],
                 on=on,
+                branch=options["branch"],
+                signer=signer,
             )
             write_award(doc, out)
         self._report(out, [doc], options)
