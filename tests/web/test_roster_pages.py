@@ -15,9 +15,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from lindung.accounts.models import AccessLog
+from lindung.enrolment.roster import differences
 from lindung.intake.services import import_roster
 from lindung.registry.models import ChangeSet, Employment, Worker
-from lindung.web.roster_query import differences
 from tests.integration.factories import row, write_csv
 from tests.web.conftest import DINKES_NIKS, SATPOL_NIK, SOLOK_NIK, TODAY, World
 
@@ -228,7 +228,7 @@ def test_worker_nik_masking_in_the_export_follows_the_role(
 
 def test_the_fast_count_and_the_in_memory_roster_equal_the_database_list_for_every_filter(world: World) -> None:
     from lindung.accounts.scope import scope_of
-    from lindung.web.roster_query import RosterFilter, roster_count, roster_ids, roster_workers
+    from lindung.enrolment.roster import RosterFilter, roster_count, roster_ids, roster_workers
 
     on = dt.date(2026, 11, 2)
     filters = [

@@ -19,13 +19,13 @@ from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefre
 
 from lindung.accounts.scope import Scope
 from lindung.domain.errors import NotFound, ValidationFailed
+from lindung.enrolment.roster import dots
 from lindung.intake import jobs
 from lindung.intake.models import ImportJob
 from lindung.intake.workbooks import write_template
 from lindung.registry.models import Employer, WorkUnit
 from lindung.web.access import is_htmx, needs
 from lindung.web.forms import page_lang
-from lindung.web.roster_query import dots
 
 STAGES = {
     "baca": gettext_lazy("Membaca berkas"),

@@ -19,11 +19,7 @@ from lindung.domain.errors import LindungError
 from lindung.domain.formats import date_label
 from lindung.domain.privacy import mask_nik
 from lindung.domain.terms import CATEGORY_CHOICES
-from lindung.registry import services
-from lindung.registry.models import Employer, Employment, Worker, WorkUnit
-from lindung.web.access import is_htmx, needs
-from lindung.web.forms import actor, form_error, page_lang
-from lindung.web.roster_query import (
+from lindung.enrolment.roster import (
     RosterFilter,
     dots,
     mask_phone,
@@ -35,6 +31,10 @@ from lindung.web.roster_query import (
     worker_record,
     workers_by_id,
 )
+from lindung.registry import services
+from lindung.registry.models import Employer, Employment, Worker, WorkUnit
+from lindung.web.access import is_htmx, needs
+from lindung.web.forms import actor, form_error, page_lang
 
 PER_PAGE = 50
 

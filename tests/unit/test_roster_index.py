@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lindung.web.roster_index import RosterIndex
+from lindung.enrolment.roster_index import RosterIndex
 
 ROWS = [(7, "Andi Wijaya"), (3, "Budi Siti Santoso"), (9, "siti rahma"), (4, "Sitti Aisyah"), (1, "Yusuf")]
 

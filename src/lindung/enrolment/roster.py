@@ -1,5 +1,7 @@
 """The roster as a scope sees it: the filtered list of workers, their rows (current employment, coverage),
-its export, and a worker's record with its full history. Every query is narrowed by the user's `Scope`.
+its export, a worker's record with its full history, and the lists the API pages through. Every query is
+narrowed by the user's `Scope`; the pages and the API both read the roster here, so they show the same workers,
+masked the same way, for the same search.
 
 A list page costs a fixed number of queries whatever its length: the page of workers, then their
 employments and their valid memberships, each in one query.
@@ -16,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import xlsxwriter
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Upper
 from django.http import QueryDict
 from django.utils.translation import get_language, gettext_lazy
@@ -27,11 +29,12 @@ from lindung.domain.formats import date_label
 from lindung.domain.privacy import mask_nik
 from lindung.domain.terms import WORKER_CATEGORIES
 from lindung.enrolment.models import Membership
+from lindung.enrolment.roster_index import roster_index
 from lindung.registry.history import actor_words, source_words
 from lindung.registry.models import Change, ChangeSet, Employment, Worker, WorkUnit
-from lindung.web.roster_index import roster_index
 
 STATUSES = ("aktif", "berhenti", "terdaftar", "belum")
+NO_UNIT = 0  # a unit id no unit has: the filter of a unit outside the scope
 
 
 def rupiah(amount: int | None) -> str:
@@ -92,6 +95,18 @@ class RosterFilter:
             status=status if status in STATUSES else "",
         )
 
+    @classmethod
+    def of(
+        cls, scope: Scope, *, q: str = "", unit: str = "", category: str = "", active: bool | None = None
+    ) -> RosterFilter:
+        """The filter an API call asks for: a unit by its code, active true/false. A unit or category the scope
+        does not hold matches nobody (a page's dropdown cannot offer one; an API caller can name it)."""
+        unit_id = None
+        if unit:
+            unit_id = scope.units().filter(code=unit).values_list("pk", flat=True).first() or NO_UNIT
+        status = "" if active is None else "aktif" if active else "berhenti"
+        return cls(q=q.strip()[:100], unit=unit_id, category=category, status=status)
+
     def as_query(self) -> str:
         """The filter as a query string (for the pager and the export link)."""
         data = QueryDict(mutable=True)
@@ -102,14 +117,23 @@ class RosterFilter:
         return data.urlencode()
 
 
-def _nik_search(q: str) -> Q | None:
-    """A NIK typed in full, its last digits, or masked as shown (1311********0001); None for a name."""
+VISIBLE_DIGITS = 4  # a masked NIK shows its first and last four digits (domain.privacy.mask_nik)
+
+
+def nik_search(q: str, full: bool) -> Q | None:
+    """The NIK a search names: typed in full, its last digits, or masked as shown (1311********0001); None
+    for a name. The one rule for who may search by full NIK: a role with `personal.full` (`full`); any other
+    role searches only by what the mask shows it, the first and last four digits."""
     compact = "".join(c for c in q if c not in " .-")
     if compact.isdigit():
+        if not full:
+            return Q(nik__endswith=compact[-VISIBLE_DIGITS:])
         return Q(nik=compact) if len(compact) == 16 else Q(nik__endswith=compact)
     if "*" in compact and compact.replace("*", "").isdigit():
         head, _, tail = compact.partition("*")
         tail = tail.strip("*")
+        if not full:
+            head, tail = head[:VISIBLE_DIGITS], tail[-VISIBLE_DIGITS:]
         if len(compact) == 16:
             return Q(nik__startswith=head, nik__endswith=tail)
         return Q(nik__startswith=head) & (Q(nik__endswith=tail) if tail else Q())
@@ -126,7 +150,7 @@ def roster_workers(scope: Scope, f: RosterFilter, on: dt.date) -> QuerySet[Worke
     matching = _matching(scope, f, on)
     workers = Worker.objects.all() if matching is None else Worker.objects.filter(pk__in=matching.values("worker_id"))
     if f.q:
-        nik = _nik_search(f.q)
+        nik = nik_search(f.q, scope.can("personal.full"))
         workers = workers.filter(nik if nik is not None else Q(name__icontains=f.q))
     if f.status == "berhenti":
         workers = workers.filter(~Exists(employments.filter(_active(on))))
@@ -162,7 +186,7 @@ def roster_ids(scope: Scope, f: RosterFilter, on: dt.date) -> Sequence[int] | No
     """The ids `roster_workers` lists, in name order, from the scope's roster held in memory (`roster_index`):
     a page, its count and a name search never join the national worker table. None for a NIK search or a
     nationwide list (a superuser's), which go to the database each time."""
-    if scope.everything or (f.q and _nik_search(f.q) is not None):
+    if scope.everything or (f.q and nik_search(f.q, True) is not None):
         return None
     whole = replace(f, q="")
     employers = ",".join(str(i) for i in sorted(scope.employer_ids or ()))
@@ -459,3 +483,54 @@ def worker_record(scope: Scope, worker: Worker, full: bool) -> WorkerRecord:
     history.sort(key=lambda e: e.order, reverse=True)  # newest first; at one moment, changes after creations
     rows = [EmploymentRow(e, category_label(e.category), rupiah(e.wage)) for e in employments]
     return WorkerRecord(worker, rows, memberships, history)
+
+
+# --- what the API pages through ----------------------------------------------------------------
+
+
+def worker_of(scope: Scope, pk: int) -> Worker:
+    """The worker `pk`, if the scope holds them (NotFound otherwise, and the attempt logged)."""
+    return scope.get(Worker.objects.select_related("domicile"), pk=pk)
+
+
+def employment_of(scope: Scope, worker_id: int, pk: int) -> Employment:
+    """The employment `pk` of the worker `worker_id`, if the scope holds it."""
+    return scope.get(Employment.objects.select_related("worker__domicile", "unit"), pk=pk, worker_id=worker_id)
+
+
+def scoped_employments(scope: Scope, worker: Worker | None = None) -> QuerySet[Employment]:
+    """The employments the scope holds (of one worker), oldest first, with their Pemda and unit."""
+    held = scope.restrict(Employment.objects.select_related("employer", "unit"))
+    if worker is not None:
+        held = held.filter(worker=worker)
+    return held.order_by("start_date", "id")
+
+
+def with_employments(scope: Scope, workers: QuerySet[Worker]) -> QuerySet[Worker]:
+    """`workers`, each with `scoped_employments` (those the scope holds) fetched in one more query."""
+    return workers.prefetch_related(Prefetch("employments", scoped_employments(scope), to_attr="scoped_employments"))
+
+
+def employment_list(scope: Scope, on: dt.date, unit: str = "", active: bool | None = None) -> QuerySet[Employment]:
+    """Every employment the scope holds, by id, with its worker: of one unit, running on `on` or ended."""
+    found = scope.restrict(Employment.objects.select_related("employer", "unit", "worker"))
+    if unit:
+        found = found.filter(unit__code=unit)
+    if active is not None:
+        found = found.filter(_active(on)) if active else found.exclude(_active(on))
+    return found.order_by("id")
+
+
+def membership_list(
+    scope: Scope, worker: Worker | None = None, status: str = "", has_kpj: bool | None = None
+) -> QuerySet[Membership]:
+    """The memberships the scope holds (of one worker: oldest first; else by id), by status and KPJ."""
+    found = scope.restrict(Membership.objects.select_related("worker", "employer", "employment__unit"))
+    if worker is not None:
+        return found.filter(worker=worker).order_by("valid_from", "id")
+    if status:
+        found = found.filter(status=status)
+    if has_kpj is not None:
+        with_kpj = Q(kpj__isnull=False) & ~Q(kpj="")
+        found = found.filter(with_kpj) if has_kpj else found.exclude(with_kpj)
+    return found.order_by("id")

@@ -4,8 +4,8 @@ Ordering or searching the workers of a Pemda of 100,000 by name joins the nation
 rows), which costs 50-300 ms a page on PostgreSQL. The roster of a scope and filter is read once per change
 instead: the worker ids in order and their names in capitals, in one string, so a name search is a substring
 search in memory. Each process keeps the last few rosters (a 100,000-worker roster takes about 4 MB); the
-coverage cache's version number, which every committed write changes, retires them. Names only: no NIK, phone
-or birth date is held.
+registry's version number (`registry.versions`), which every committed write changes, retires them. Names only:
+no NIK, phone or birth date is held.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 
-from lindung.web.coverage_cache import coverage_version
+from lindung.registry.versions import rows_version
 
 KEPT = 8  # rosters per process
 
@@ -69,7 +69,7 @@ _kept: OrderedDict[str, RosterIndex] = OrderedDict()
 def roster_index(key: str, rows: Callable[[], list[tuple[int, str]]]) -> RosterIndex:
     """The index of the roster `key` names (scope, filter, day), built from `rows()` when the registry changed."""
     database = hashlib.sha1(str(connection.settings_dict["NAME"]).encode(), usedforsecurity=False).hexdigest()[:8]
-    full = f"{database}:{coverage_version()}:{key}"
+    full = f"{database}:{rows_version()}:{key}"
     with _lock:
         found = _kept.get(full)
         if found is not None:
