@@ -108,7 +108,7 @@ def worker(request: HttpRequest, worker_id: int) -> dict[str, Any]:
         "phone": w.phone if full else mask_phone(w.phone),
         "domicile": w.domicile_id,
         "employments": [employment_brief(e) for e in roster.scoped_employments(scope, w)],
-        "memberships": [membership_item(m) for m in roster.membership_list(scope, w)],
+        "memberships": [membership_item(m) for m in roster.memberships_of(scope, w)],
     }
 
 

@@ -41,6 +41,9 @@ class Weights:
     budget: Mapping[str, Decimal]  # allocated / realised -> share of the budget pillar, summing to 100
 
     def as_dict(self) -> dict[str, dict[str, float]]:
+        """The weights for `lindung inpres --format json`, as JSON numbers. They are scoring weights (points out
+        of 100 and shares), not money, and every score is computed from the Decimals above; only this printout
+        turns them into floats, which hold the few decimal places a weights file has exactly enough to show."""
         return {
             "pillars": {k: float(v) for k, v in self.pillars.items()},
             "regulation": {k: float(v) for k, v in self.regulation.items()},

@@ -41,10 +41,6 @@ def rupiah(amount: int | None) -> str:
     return "" if amount is None else f"Rp{amount:,}".replace(",", ".")
 
 
-def dots(count: int) -> str:
-    return f"{count:,}".replace(",", ".")
-
-
 def mask_phone(phone: str | None) -> str:
     """081234567890 -> 0812******90."""
     if not phone:
@@ -521,13 +517,18 @@ def employment_list(scope: Scope, on: dt.date, unit: str = "", active: bool | No
     return found.order_by("id")
 
 
-def membership_list(
-    scope: Scope, worker: Worker | None = None, status: str = "", has_kpj: bool | None = None
-) -> QuerySet[Membership]:
-    """The memberships the scope holds (of one worker: oldest first; else by id), by status and KPJ."""
-    found = scope.restrict(Membership.objects.select_related("worker", "employer", "employment__unit"))
-    if worker is not None:
-        return found.filter(worker=worker).order_by("valid_from", "id")
+def _memberships(scope: Scope) -> QuerySet[Membership]:
+    return scope.restrict(Membership.objects.select_related("worker", "employer", "employment__unit"))
+
+
+def memberships_of(scope: Scope, worker: Worker) -> QuerySet[Membership]:
+    """The worker's memberships the scope holds, oldest first."""
+    return _memberships(scope).filter(worker=worker).order_by("valid_from", "id")
+
+
+def membership_list(scope: Scope, status: str = "", has_kpj: bool | None = None) -> QuerySet[Membership]:
+    """Every membership the scope holds, by id: of one status, with or without a KPJ number."""
+    found = _memberships(scope)
     if status:
         found = found.filter(status=status)
     if has_kpj is not None:

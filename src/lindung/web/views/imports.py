@@ -19,7 +19,7 @@ from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefre
 
 from lindung.accounts.scope import Scope
 from lindung.domain.errors import NotFound, ValidationFailed
-from lindung.enrolment.roster import dots
+from lindung.domain.formats import thousands
 from lindung.intake import jobs
 from lindung.intake.models import ImportJob
 from lindung.intake.workbooks import write_template
@@ -63,9 +63,9 @@ def _target(request: HttpRequest, scope: Scope) -> tuple[Employer, WorkUnit | No
 
 
 def _recent(scope: Scope) -> list[tuple[ImportJob, str]]:
-    """The scope's latest jobs, each with its row count written with dots."""
+    """The scope's latest jobs, each with its row count written with thousands dots."""
     latest = scope.restrict(ImportJob.objects.select_related("employer", "unit", "created_by"))
-    return [(j, dots(j.rows)) for j in latest.order_by("-created_at")[:20]]
+    return [(j, thousands(j.rows)) for j in latest.order_by("-created_at")[:20]]
 
 
 @needs("roster.edit")
@@ -108,8 +108,8 @@ def _progress(job: ImportJob) -> dict[str, object]:
         "running": job.status in jobs.RUNNING,
         "progress": progress,
         "stage": STAGES.get(progress.stage, progress.stage) if progress else "",
-        "done": dots(progress.done) if progress else "",
-        "total": dots(progress.total) if progress else "",
+        "done": thousands(progress.done) if progress else "",
+        "total": thousands(progress.total) if progress else "",
     }
 
 
@@ -134,12 +134,12 @@ def import_job(request: HttpRequest, scope: Scope, job_id: uuid.UUID) -> HttpRes
         (_("dengan peringatan"), job.warned),
     ]
     context = _progress(job) | {
-        "figures": [(label, dots(n)) for label, n in figures],
-        "more_issues": dots(job.issue_count - len(job.issues)) if job.issue_count > len(job.issues) else "",
+        "figures": [(label, thousands(n)) for label, n in figures],
+        "more_issues": thousands(job.issue_count - len(job.issues)) if job.issue_count > len(job.issues) else "",
         "errors_ready": job.issue_count > 0 and jobs.errors_path(job).is_file(),
         "not_in_file": missing[:SHOWN],
-        "not_in_file_count": dots(len(missing)),
-        "more_missing": dots(len(missing) - SHOWN) if len(missing) > SHOWN else "",
+        "not_in_file_count": thousands(len(missing)),
+        "more_missing": thousands(len(missing) - SHOWN) if len(missing) > SHOWN else "",
     }
     return render(request, "web/imports/job.html", context)
 

@@ -16,23 +16,24 @@ from django.views.decorators.http import require_POST
 from lindung.accounts.scope import Scope
 from lindung.accounts.services import log_full_record, log_full_records
 from lindung.domain.errors import LindungError
-from lindung.domain.formats import date_label
+from lindung.domain.formats import date_label, thousands
 from lindung.domain.privacy import mask_nik
 from lindung.domain.terms import CATEGORY_CHOICES
 from lindung.enrolment.roster import (
     RosterFilter,
-    dots,
+    employment_of,
     mask_phone,
     roster_count,
     roster_ids,
     roster_rows,
     roster_workbook,
     roster_workers,
+    worker_of,
     worker_record,
     workers_by_id,
 )
 from lindung.registry import services
-from lindung.registry.models import Employer, Employment, Worker, WorkUnit
+from lindung.registry.models import Employer, Worker, WorkUnit
 from lindung.web.access import is_htmx, needs
 from lindung.web.forms import actor, form_error, page_lang
 
@@ -70,7 +71,7 @@ def roster(request: HttpRequest, scope: Scope) -> HttpResponse:
         "query": f.as_query(),
         "page": page,
         "rows": roster_rows(scope, workers, today),
-        "total": dots(page.paginator.count),
+        "total": thousands(page.paginator.count),
         "full_access": scope.can("personal.full"),
         "employers": employers if len(employers) > 1 else [],
         "units": units,
@@ -109,7 +110,7 @@ def _worker_page(
 
 @needs("roster.view")
 def worker(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
-    return _worker_page(request, scope, scope.get(Worker.objects.select_related("domicile"), pk=pk))
+    return _worker_page(request, scope, worker_of(scope, pk))
 
 
 def _by(request: HttpRequest) -> dict[str, Any]:
@@ -126,7 +127,7 @@ def _refused(request: HttpRequest, scope: Scope, found: Worker, form: str, exc: 
 @needs("roster.edit")
 def worker_name(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
     """Correct a worker's name (a typing slip; the recorded name stays in the history)."""
-    found = scope.get(Worker.objects.select_related("domicile"), pk=pk)
+    found = worker_of(scope, pk)
     try:
         changed = services.correct_name(found.pk, request.POST.get("name", ""), **_by(request))
     except LindungError as exc:
@@ -141,7 +142,7 @@ def worker_name(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
 @needs("roster.edit")
 def employment_correct(request: HttpRequest, scope: Scope, pk: int, employment_id: int) -> HttpResponse:
     """Correct the wage and job title of a running employment, from this month."""
-    employment = scope.get(Employment.objects.select_related("worker__domicile"), pk=employment_id, worker_id=pk)
+    employment = employment_of(scope, pk, employment_id)
     try:
         changed = services.correct_employment(
             employment.pk,
@@ -164,9 +165,7 @@ def employment_correct(request: HttpRequest, scope: Scope, pk: int, employment_i
 @needs("roster.edit")
 def employment_end(request: HttpRequest, scope: Scope, pk: int, employment_id: int) -> HttpResponse:
     """End an employment (the worker left): the end date and the reason go into the history."""
-    employment = scope.get(
-        Employment.objects.select_related("worker__domicile", "unit"), pk=employment_id, worker_id=pk
-    )
+    employment = employment_of(scope, pk, employment_id)
     if request.POST.get("confirm") != "1":
         exc = LindungError(_("Centang konfirmasi untuk mengakhiri penugasan ini."))
         return _refused(request, scope, employment.worker, f"end-{employment.pk}", exc)
