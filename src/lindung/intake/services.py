@@ -1,8 +1,14 @@
-"""Roster import: one service for the CLI now and the web later.
+"""Roster import: the one service behind every way a roster comes in.
+
+The web wizard and the API store the upload as an `ImportJob` and run it through `intake.jobs`
+(`start_job` hashes the file while storing it, `submit` checks or writes it in the request or in the
+background worker), which calls `import_roster` with the job's Employer and digest; `lindung roster
+import` calls `import_roster` directly with an employer code and the file's path.
 
 read -> prepare -> check (row rules, then rules against the registry) -> classify -> write.
 A dry run stops before writing. `commit` writes all rows or none; `partial` writes the valid rows.
-Everything is written in one transaction: an interrupted import leaves the database as it was.
+Everything is written in one transaction: an interrupted import leaves the database as it was. The
+ChangeSet of a write names the file and its digest ("roster import NAME sha256:<16 hex>").
 """
 
 from __future__ import annotations
