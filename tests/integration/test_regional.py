@@ -10,8 +10,17 @@ from pathlib import Path
 import pytest
 
 from lindung.coverage.models import RegionalFigure
-from lindung.coverage.regional import import_regional, parse_month, region_code, regional_coverage, whole_number
+from lindung.coverage.regional import (
+    check_regional,
+    import_regional,
+    parse_month,
+    read_regional,
+    region_code,
+    regional_coverage,
+    whole_number,
+)
 from lindung.domain.errors import NotFound, ValidationFailed
+from lindung.regions.models import Region
 from lindung.registry.models import Change, ChangeSet
 from tests.integration.factories import write_csv, write_xlsx
 from tests.integration.test_cli import database_url, lindung, workdir
@@ -133,12 +142,26 @@ def test_a_file_with_a_bad_row_changes_nothing_and_names_every_row(tmp_path: Pat
     assert not RegionalFigure.objects.exists()
 
 
+def test_the_rules_judge_a_read_file_without_the_database(tmp_path: Path) -> None:
+    rows = [BANJARNEGARA, ["33.04.01", "2022-10", "100", "10", ""], ["33.04", "2022-10", "100", "", ""]]
+    sheet = read_regional(write_csv(tmp_path / "w.csv", rows, header=HEADER))
+    assert sheet.labels["participants"] == "Peserta Aktif BPJS TK"
+    levels = {"33.04": Region.Level.KABKOTA, "33.04.01": Region.Level.KECAMATAN}
+    valid, issues = check_regional(sheet, levels, dt.date(2024, 1, 1))
+    assert [(r.row, r.region, r.period, r.workforce, r.participants) for r in valid] == [
+        (2, "33.04", dt.date(2022, 10, 1), WORKFORCE, PARTICIPANTS)
+    ]
+    assert [(i.row, i.code) for i in issues] == [(3, "REGION_LEVEL"), (4, "ROW_DUPLICATE")]
+    assert check_regional(sheet, {}, dt.date(2024, 1, 1))[1][0].code == "REGION_UNKNOWN"
+
+
 @pytest.mark.django_db
 def test_more_participants_than_workers_is_recorded_with_a_warning(tmp_path: Path) -> None:
     # BPJS TK counts participants where their employer is registered: DKI Jakarta shows more than 100%.
     path = write_csv(tmp_path / "dki.csv", [["31", "2025-02", "5.200.000", "8.010.000", ""]], header=HEADER)
     result = import_regional(path, actor="t", today=dt.date(2025, 3, 1))
     assert [w.code for w in result.warnings] == ["PARTICIPANTS_ABOVE_WORKFORCE"]
+    assert "Peserta aktif 8.010.000 melebihi penduduk bekerja 5.200.000" in result.warnings[0].message
     [row] = regional_coverage("31")
     assert row.coverage == expected_percent(8_010_000, 5_200_000) > 100
 

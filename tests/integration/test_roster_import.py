@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from pathlib import Path
 
 import openpyxl
 import pytest
+from django.contrib.auth.models import User
 
 from lindung.domain.errors import NotFound, ValidationFailed
-from lindung.intake import bulk
+from lindung.intake import bulk, jobs
 from lindung.intake.services import ImportResult, import_roster
 from lindung.intake.workbooks import PROBLEM_COLUMN, write_template
 from lindung.registry.models import Change, ChangeSet, Employment, Worker
@@ -377,3 +379,34 @@ def test_a_past_period_never_overwrites_the_recorded_employment(tmp_path: Path) 
     assert (2, "PAST_PERIOD", "Tanggal Selesai") in found(result)
     job = Employment.objects.get()
     assert (job.start_date, job.end_date) == (dt.date(2022, 1, 1), None)
+
+
+@pytest.mark.usefixtures("employer")
+def test_the_changeset_names_the_file_and_the_first_16_hex_of_its_sha256(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "dinkes.csv", [row(SITI, "Siti Aminah")])
+    result = run(path, "commit")
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    assert ChangeSet.objects.get(pk=result.changeset_id).source == f"roster import dinkes.csv sha256:{digest}"
+
+
+def test_a_job_hands_its_employer_and_the_digest_of_its_upload_to_the_import(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    employer = solok_selatan()
+    data = write_csv(tmp_path / "dinkes.csv", [row(SITI, "Siti Aminah")]).read_bytes()
+    user = User.objects.create(username="clerk")
+    job = jobs.start_job([data], "dinkes.csv", len(data), employer, None, user.pk)
+    assert job.sha256 == hashlib.sha256(data).hexdigest()
+
+    def refetched(code: str) -> None:
+        raise AssertionError(f"the employer {code} was looked up again")
+
+    def rehashed(path: Path) -> str:
+        raise AssertionError(f"{path.name} was hashed again")
+
+    monkeypatch.setattr("lindung.intake.services.get_employer", refetched)
+    monkeypatch.setattr("lindung.intake.services._sha256_of", rehashed)
+    done = jobs.run_job(str(job.pk), "commit", "clerk", today=TODAY)
+    assert done.status == "committed", done.message
+    source = ChangeSet.objects.get(pk=done.changeset_id).source
+    assert source == f"roster import dinkes.csv sha256:{job.sha256[:16]}"

@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 from django.db import transaction
 from django.utils import timezone
 
@@ -26,6 +28,7 @@ from lindung.coverage.models import RegionalFigure
 from lindung.coverage.services import employer_counts, scope_employer_ids
 from lindung.domain.coverage import percent
 from lindung.domain.errors import Issue, NotFound, ValidationFailed
+from lindung.domain.formats import thousands
 from lindung.domain.periods import month_end, month_start
 from lindung.domain.sheets import Field
 from lindung.intake.reader import read_sheet
@@ -63,10 +66,6 @@ NUMBER_MESSAGES = {
     "NOT_NUMBER": "bukan angka",
     "TOO_LARGE": "terlalu besar untuk jumlah orang",
 }
-
-
-def _dots(value: int) -> str:
-    return f"{value:,}".replace(",", ".")
 
 
 def region_code(text: str | None) -> str:
@@ -166,7 +165,18 @@ class RegionalImport:
 
 
 @dataclass(frozen=True)
-class _Row:
+class RegionalSheet:
+    """A regional file as read: one String column per field (and `row`), the headers it used, its warnings."""
+
+    frame: pl.DataFrame
+    labels: dict[str, str]  # field -> the header as written in the file (the template's label if absent)
+    file_issues: list[Issue]
+
+
+@dataclass(frozen=True)
+class FigureRow:
+    """A valid row: the figures it carries for one region and month (None: the file says nothing of it)."""
+
     row: int
     region: str
     period: dt.date
@@ -187,8 +197,22 @@ def import_regional(path: Path, *, actor: str, today: dt.date | None = None) -> 
 
     A row updates only the figures it carries (a BPS file and a BPJS TK file may come apart). A file with
     a bad row (unknown region, unreadable or future period, a negative or fractional number, a row without
-    any figure, the same region and month twice) changes nothing. The same file again changes nothing."""
+    any figure, the same region and month twice) changes nothing. The same file again changes nothing.
+
+    Three steps: `read_regional` (the file), `check_regional` (the rules, given the levels of the regions
+    the file names; nothing written), `write_regional` (one transaction)."""
     today = today or timezone.localdate()
+    sheet = read_regional(path)
+    rows, issues = check_regional(sheet, region_levels(sheet), today)
+    if issues:
+        raise ValidationFailed(
+            f"{len({i.row for i in issues})} baris angka wilayah ditolak; tidak ada yang diubah", issues
+        )
+    return write_regional(rows, sheet, actor=actor, source=f"regional import {path.name}")
+
+
+def read_regional(path: Path) -> RegionalSheet:
+    """The file's rows as text under the canonical field names; a file with neither figure column is refused."""
     sheet = read_sheet(path, REGIONAL_FIELDS, "id")
     columns = sheet.headers.columns
     if "workforce" not in columns and "participants" not in columns:
@@ -196,20 +220,33 @@ def import_regional(path: Path, *, actor: str, today: dt.date | None = None) -> 
             "Berkas harus punya kolom penduduk bekerja (angkatan kerja, tenaga kerja) atau peserta aktif",
             [Issue(1, None, "HEADER_MISSING", "Kolom Penduduk Bekerja atau Peserta Aktif tidak ditemukan")],
         )
-    label = {f.name: columns.get(f.name, f.label) for f in REGIONAL_FIELDS}
-    frame = sheet.frame
-    codes = {region_code(c) for c in frame.get_column("wilayah").to_list()}
-    regions = dict(Region.objects.filter(code__in=codes).values_list("code", "level"))
+    labels = {f.name: columns.get(f.name, f.label) for f in REGIONAL_FIELDS}
+    return RegionalSheet(sheet.frame, labels, list(sheet.file_issues))
+
+
+def region_levels(sheet: RegionalSheet) -> dict[str, int]:
+    """The level (Region.Level) of every region code the file names that the register knows."""
+    codes = {region_code(c) for c in sheet.frame.get_column("wilayah").to_list()}
+    return dict(Region.objects.filter(code__in=codes).values_list("code", "level"))
+
+
+def check_regional(
+    sheet: RegionalSheet, levels: Mapping[str, int], today: dt.date
+) -> tuple[list[FigureRow], list[Issue]]:
+    """Every row judged, without the database: the valid rows, and every issue (none when all are valid).
+
+    `levels` maps the known region codes to their level (`region_levels`)."""
+    label = sheet.labels
     issues: list[Issue] = []
-    rows: list[_Row] = []
+    rows: list[FigureRow] = []
     seen: dict[tuple[str, dt.date], int] = {}
-    for record in frame.iter_rows(named=True):
+    for record in sheet.frame.iter_rows(named=True):
         n = record["row"]
         before = len(issues)
         code = region_code(record["wilayah"])
-        if code not in regions:
+        if code not in levels:
             issues.append(Issue(n, label["wilayah"], "REGION_UNKNOWN", "Kode wilayah tidak dikenal", code or None))
-        elif regions[code] not in (Region.Level.PROVINSI, Region.Level.KABKOTA):
+        elif levels[code] not in (Region.Level.PROVINSI, Region.Level.KABKOTA):
             issues.append(
                 Issue(n, label["wilayah"], "REGION_LEVEL", "Angka wilayah dicatat per provinsi atau kab/kota", code)
             )
@@ -241,11 +278,15 @@ def import_regional(path: Path, *, actor: str, today: dt.date | None = None) -> 
             continue
         seen[key] = n
         workforce, participants = numbers["workforce"], numbers["participants"]
-        rows.append(_Row(n, code, period, workforce, participants, (record.get("sumber") or "").strip()))
-    if issues:
-        raise ValidationFailed(
-            f"{len({i.row for i in issues})} baris angka wilayah ditolak; tidak ada yang diubah", issues
-        )
+        rows.append(FigureRow(n, code, period, workforce, participants, (record.get("sumber") or "").strip()))
+    return rows, issues
+
+
+def write_regional(rows: Sequence[FigureRow], sheet: RegionalSheet, *, actor: str, source: str) -> RegionalImport:
+    """Record checked rows in one transaction: a figure the row leaves empty keeps what is recorded, a row
+    equal to the record writes nothing, and one ChangeSet (`source`) holds every change, if any. More
+    participants than workforce, once merged with the record, is a warning (see the module's docstring)."""
+    label = sheet.labels
     result = RegionalImport(rows=len(rows), warnings=list(sheet.file_issues))
     with transaction.atomic():
         existing = {
@@ -268,7 +309,7 @@ def import_regional(path: Path, *, actor: str, today: dt.date | None = None) -> 
                         r.row,
                         label["participants"],
                         "PARTICIPANTS_ABOVE_WORKFORCE",
-                        f"Peserta aktif {_dots(participants)} melebihi penduduk bekerja {_dots(workforce)} "
+                        f"Peserta aktif {thousands(participants)} melebihi penduduk bekerja {thousands(workforce)} "
                         "(peserta dihitung di tempat pemberi kerja terdaftar); dicatat apa adanya",
                         str(participants),
                         "warning",
@@ -280,7 +321,7 @@ def import_regional(path: Path, *, actor: str, today: dt.date | None = None) -> 
                     result.unchanged += 1
                     continue
             if changeset is None:
-                changeset = open_changeset(actor, f"regional import {path.name}")
+                changeset = open_changeset(actor, source)
             if figure is None:
                 figure = RegionalFigure.objects.create(
                     region_id=r.region, period=r.period, created_in=changeset, **after

@@ -194,7 +194,7 @@ def run_job(job_id: str, mode: Mode, actor: str, *, lang: Lang = "id", today: dt
     try:
         result = import_roster(
             upload_path(job),
-            job.employer.region_id,
+            job.employer,
             unit=job.unit.code if job.unit else None,
             mode=mode,
             actor=actor,
@@ -202,6 +202,7 @@ def run_job(job_id: str, mode: Mode, actor: str, *, lang: Lang = "id", today: dt
             today=today,
             progress=_Reporter(job.pk),
             errors_out=errors_path(job),
+            sha256=job.sha256,
         )
     except LindungError as exc:
         issues = exc.issues if isinstance(exc, ValidationFailed) else []

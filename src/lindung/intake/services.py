@@ -1,8 +1,14 @@
-"""Roster import: one service for the CLI now and the web later.
+"""Roster import: the one service behind every way a roster comes in.
+
+The web wizard and the API store the upload as an `ImportJob` and run it through `intake.jobs`
+(`start_job` hashes the file while storing it, `submit` checks or writes it in the request or in the
+background worker), which calls `import_roster` with the job's Employer and digest; `lindung roster
+import` calls `import_roster` directly with an employer code and the file's path.
 
 read -> prepare -> check (row rules, then rules against the registry) -> classify -> write.
 A dry run stops before writing. `commit` writes all rows or none; `partial` writes the valid rows.
-Everything is written in one transaction: an interrupted import leaves the database as it was.
+Everything is written in one transaction: an interrupted import leaves the database as it was. The
+ChangeSet of a write names the file and its digest ("roster import NAME sha256:<16 hex>").
 """
 
 from __future__ import annotations
@@ -230,7 +236,7 @@ def _not_in_file(checked: Checked, today: dt.date) -> list[NotInFile]:
 
 def import_roster(
     path: Path,
-    employer_code: str,
+    employer: Employer | str,
     *,
     unit: str | None = None,
     mode: Mode = "dry",
@@ -239,16 +245,31 @@ def import_roster(
     today: dt.date | None = None,
     progress: Progress | None = None,
     errors_out: Path | None = None,
+    sha256: str | None = None,
 ) -> ImportResult:
-    """Check a roster file and, unless it is a dry run, write it. `errors_out` gets the error workbook."""
+    """Check a roster file and, unless it is a dry run, write it. `errors_out` gets the error workbook.
+
+    `employer` is the Employer (a job holds it) or its region code (the command line's). `sha256` is the
+    file's hex digest when the caller has it already (a job hashed its upload while storing it); without
+    it the file is hashed here, and only if something is written."""
     today = today or timezone.localdate()
-    employer = get_employer(employer_code)
+    if not isinstance(employer, Employer):
+        employer = get_employer(employer)
     if mode == "dry":
-        return _run(path, employer, unit, mode, actor, lang, today, progress, errors_out)
+        return _run(path, employer, unit, mode, actor, lang, today, progress, errors_out, sha256)
     # A writing import reads and writes in one transaction, one import per employer at a time.
     with transaction.atomic():
         Employer.objects.select_for_update().filter(pk=employer.pk).first()
-        return _run(path, employer, unit, mode, actor, lang, today, progress, errors_out)
+        return _run(path, employer, unit, mode, actor, lang, today, progress, errors_out, sha256)
+
+
+def _sha256_of(path: Path) -> str:
+    """The file's hex digest, read in blocks (a roster may run to tens of megabytes)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def _run(
@@ -261,6 +282,7 @@ def _run(
     today: dt.date,
     progress: Progress | None,
     errors_out: Path | None,
+    sha256: str | None,
 ) -> ImportResult:
     checked = check_roster(path, employer, unit, today, lang, progress)
     issues, classified = checked.issues, checked.classified
@@ -289,7 +311,7 @@ def _run(
     writes = classified.filter(pl.col("outcome") != "unchanged")
     if mode == "dry" or (mode == "commit" and rejected_rows) or writes.height == 0:
         return result
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    digest = (sha256 or _sha256_of(path))[:16]
     changeset = open_changeset(  # inside the transaction `import_roster` opened
         actor,
         f"roster import {path.name} sha256:{digest}",
@@ -327,7 +349,6 @@ def _changes(
     key: str,
     fields: dict[str, str],
     changeset_id: int,
-    action: str = "update",
 ) -> list[Change]:
     """Change rows (before/after of the fields that differ) for updated records."""
     out = []
