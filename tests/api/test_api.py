@@ -21,7 +21,7 @@ from lindung.accounts.scope import scope_of
 from lindung.accounts.services import create_token, revoke_token
 from lindung.billing.services import issue_invoice
 from lindung.coverage.services import coverage_tree
-from lindung.domain.privacy import mask_nik
+from lindung.domain.formats import mask_nik
 from lindung.intake.models import ImportJob
 from lindung.intake.services import import_roster
 from tests.integration.factories import row, write_csv

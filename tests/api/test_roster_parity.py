@@ -10,7 +10,7 @@ import pytest
 from django.db.models import Q
 from django.test import Client
 
-from lindung.domain.privacy import mask_nik
+from lindung.domain.formats import mask_nik
 from lindung.enrolment.roster import mask_phone, nik_search
 from lindung.registry.models import Worker
 from tests.web.conftest import DINKES_NIKS, SATPOL_NIK, World

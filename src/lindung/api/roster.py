@@ -22,9 +22,9 @@ from lindung.api.schemas import (
     WorkerFilters,
     WorkerPage,
 )
-from lindung.domain.privacy import mask_nik
+from lindung.domain.formats import mask_nik, mask_phone
 from lindung.enrolment import roster
-from lindung.enrolment.roster import RosterFilter, mask_phone
+from lindung.enrolment.roster import RosterFilter
 
 if TYPE_CHECKING:
     from lindung.enrolment.models import Membership

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from importlib import resources
 
 from lindung.domain.errors import NotFound, ValidationFailed
+from lindung.domain.formats import rupiah
 
 __all__ = ["BsuRule", "Participant", "Verdict", "judge", "load_bsu_rule", "wage_limit"]
 
@@ -90,10 +91,6 @@ def wage_limit(rule: BsuRule, umk: int | None) -> int:
     return -(-umk // rule.umk_round) * rule.umk_round
 
 
-def _money(value: int) -> str:
-    return "Rp" + f"{value:,}".replace(",", ".")
-
-
 def judge(rule: BsuRule, category: str, participant: Participant | None, umk: int | None) -> Verdict:
     """Every condition the worker fails, in words; none means eligible."""
     failed: list[str] = []
@@ -113,5 +110,5 @@ def judge(rule: BsuRule, category: str, participant: Participant | None, umk: in
     if participant.wage is None:
         failed.append("upah tidak dilaporkan ke BPJS TK")
     elif participant.wage > limit:
-        failed.append(f"upah dilaporkan {_money(participant.wage)} di atas batas {_money(limit)}")
+        failed.append(f"upah dilaporkan {rupiah(participant.wage)} di atas batas {rupiah(limit)}")
     return Verdict(not failed, tuple(failed))

@@ -29,6 +29,7 @@ from types import MappingProxyType
 import polars as pl
 
 from lindung.domain.errors import Issue, ValidationFailed
+from lindung.domain.formats import rupiah, thousands
 from lindung.domain.messages import Lang, render
 from lindung.domain.money import ROUNDING_POLICY, percent_fraction, share, share_expr, share_fraction_expr
 from lindung.domain.rates import Bracket, Period, RateBook, weakest
@@ -161,10 +162,6 @@ def wage_floors(book: RateBook, on: dt.date) -> WageFloors:
     absolute = book.at("wage.absolute_floor", on)
     minimum = book.at("wage.minimum_reported", on)
     return WageFloors(absolute.amount("amount"), minimum.amount("amount"), absolute, minimum)
-
-
-def _rupiah(amount: int) -> str:
-    return f"{amount:,}".replace(",", ".")
 
 
 def _cite(periods: Sequence[Period | Bracket]) -> tuple[str, str]:
@@ -329,12 +326,12 @@ def _floor_issues(floors: WageFloors, wage: int, lang: Lang) -> tuple[list[Issue
     """(errors, warnings) of the PPU wage floors for one wage."""
     errors, warnings = [], []
     if wage < floors.absolute:
-        detail = f"Rp{_rupiah(floors.absolute)}, {floors.absolute_period.regulation}"
-        message = render("WAGE_UNDER_ABSOLUTE_FLOOR", lang, value=_rupiah(wage), detail=detail)
+        detail = f"{rupiah(floors.absolute)}, {floors.absolute_period.regulation}"
+        message = render("WAGE_UNDER_ABSOLUTE_FLOOR", lang, value=thousands(wage), detail=detail)
         errors.append(Issue(None, "wage", "WAGE_UNDER_ABSOLUTE_FLOOR", message, str(wage)))
     elif wage < floors.minimum_reported:
-        detail = f"Rp{_rupiah(floors.minimum_reported)}, {floors.minimum_period.regulation}"
-        message = render("WAGE_UNDER_MINIMUM_REPORTED", lang, value=_rupiah(wage), detail=detail)
+        detail = f"{rupiah(floors.minimum_reported)}, {floors.minimum_period.regulation}"
+        message = render("WAGE_UNDER_MINIMUM_REPORTED", lang, value=thousands(wage), detail=detail)
         warnings.append(Issue(None, "wage", "WAGE_UNDER_MINIMUM_REPORTED", message, str(wage), "warning"))
     return errors, warnings
 
@@ -410,7 +407,7 @@ def _row_issues(plan: _Plan, frame: pl.DataFrame, lang: Lang) -> None:
     ]
     if plan.floors is not None:
         floors = plan.floors
-        detail = f"Rp{_rupiah(floors.absolute)}, {floors.absolute_period.regulation}"
+        detail = f"{rupiah(floors.absolute)}, {floors.absolute_period.regulation}"
         checks.append(("WAGE_UNDER_ABSOLUTE_FLOOR", "wage", (wage > 0) & (wage < floors.absolute), detail))
         classes = pl.col("risk_class")
         checks.append(("RISK_CLASS_INVALID", "risk_class", classes.is_null() | ~classes.is_in(RISK_CLASSES), None))
@@ -421,7 +418,7 @@ def _row_issues(plan: _Plan, frame: pl.DataFrame, lang: Lang) -> None:
         bad = indexed.filter(failing.fill_null(False))
         total += bad.height
         for row, value in bad.head(_MAX_ROW_ISSUES - len(issues)).select("_row", column).iter_rows():
-            shown = _rupiah(value) if code == "WAGE_UNDER_ABSOLUTE_FLOOR" else value
+            shown = thousands(value) if code == "WAGE_UNDER_ABSOLUTE_FLOOR" else value
             text = None if value is None else str(value)
             message = render(code, lang, value=None if shown is None else str(shown), detail=fact)
             issues.append(Issue(int(row), column, code, message, text))

@@ -25,8 +25,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from lindung.accounts.scope import Scope
-from lindung.domain.formats import date_label
-from lindung.domain.privacy import mask_nik
+from lindung.domain.formats import date_label, mask_nik, mask_phone, rupiah
 from lindung.domain.terms import WORKER_CATEGORIES
 from lindung.enrolment.models import Membership
 from lindung.enrolment.roster_index import roster_index
@@ -35,17 +34,6 @@ from lindung.registry.models import Change, ChangeSet, Employment, Worker, WorkU
 
 STATUSES = ("aktif", "berhenti", "terdaftar", "belum")
 NO_UNIT = 0  # a unit id no unit has: the filter of a unit outside the scope
-
-
-def rupiah(amount: int | None) -> str:
-    return "" if amount is None else f"Rp{amount:,}".replace(",", ".")
-
-
-def mask_phone(phone: str | None) -> str:
-    """081234567890 -> 0812******90."""
-    if not phone:
-        return ""
-    return phone[:4] + "*" * max(len(phone) - 6, 0) + phone[-2:] if len(phone) > 6 else "*" * len(phone)
 
 
 def category_label(code: str | None) -> str:
@@ -113,7 +101,7 @@ class RosterFilter:
         return data.urlencode()
 
 
-VISIBLE_DIGITS = 4  # a masked NIK shows its first and last four digits (domain.privacy.mask_nik)
+VISIBLE_DIGITS = 4  # a masked NIK shows its first and last four digits (domain.formats.mask_nik)
 
 
 def nik_search(q: str, full: bool) -> Q | None:

@@ -18,9 +18,8 @@ from django.utils import timezone
 
 from lindung.domain.contributions import compute_contribution, normalise_request, wage_floors
 from lindung.domain.errors import Conflict, Issue, NotFound, ValidationFailed
-from lindung.domain.formats import date_label
+from lindung.domain.formats import date_label, mask_nik, rupiah
 from lindung.domain.periods import FIRST_YEAR, LAST_YEAR, in_years, month_end
-from lindung.domain.privacy import mask_nik
 from lindung.domain.rates import RateBook, load_rate_book
 from lindung.domain.sheets import Field
 from lindung.enrolment.models import Agreement, Funder, Membership, UnitRiskClass
@@ -305,22 +304,18 @@ def _judge_wages(rows: pl.DataFrame, agreement: Agreement, on: dt.date, issues: 
         return rows
     floors = wage_floors(rate_book_for(agreement), on)
     for row in rows.filter(pl.col("wage") < floors.minimum_reported).iter_rows(named=True):
-        wage, nik = _rupiah(row["wage"]), mask_nik(row["nik"])
+        wage, nik = rupiah(row["wage"]), mask_nik(row["nik"])
         if row["wage"] < floors.absolute:
             code, severity = "WAGE_UNDER_ABSOLUTE_FLOOR", "error"
-            message = f"{nik}: upah {wage} di bawah batas mutlak {_rupiah(floors.absolute)}; tidak didaftarkan"
+            message = f"{nik}: upah {wage} di bawah batas mutlak {rupiah(floors.absolute)}; tidak didaftarkan"
         else:
             code, severity = "WAGE_UNDER_MINIMUM_REPORTED", "warning"
             message = (
-                f"{nik}: upah {wage} di bawah upah terendah yang dilaporkan {_rupiah(floors.minimum_reported)}; "
+                f"{nik}: upah {wage} di bawah upah terendah yang dilaporkan {rupiah(floors.minimum_reported)}; "
                 "perlu persetujuan BPJS TK"
             )
         issues.append(Issue(None, "upah", code, message, str(row["wage"]), severity))
     return rows.filter(pl.col("wage") >= floors.absolute)
-
-
-def _rupiah(value: int) -> str:
-    return f"Rp{value:,}".replace(",", ".")
 
 
 def _insert_memberships(rows: pl.DataFrame, employer: Employer, agreement: Agreement, cs: ChangeSet) -> None:

@@ -16,13 +16,11 @@ from django.views.decorators.http import require_POST
 from lindung.accounts.scope import Scope
 from lindung.accounts.services import log_full_record, log_full_records
 from lindung.domain.errors import LindungError
-from lindung.domain.formats import date_label, thousands
-from lindung.domain.privacy import mask_nik
+from lindung.domain.formats import date_label, mask_nik, mask_phone, thousands
 from lindung.domain.terms import CATEGORY_CHOICES
 from lindung.enrolment.roster import (
     RosterFilter,
     employment_of,
-    mask_phone,
     roster_count,
     roster_ids,
     roster_rows,

@@ -12,10 +12,7 @@ from lindung.demo.coverage import run_coverage_demo
 from lindung.demo.reconcile import run_reconcile_demo
 from lindung.demo.scenario import run_demo
 from lindung.demo.users import DEMO_PASSWORD, DEMO_USERS, run_users_demo
-
-
-def _n(value: int) -> str:
-    return f"{value:,}".replace(",", ".")
+from lindung.domain.formats import thousands as _n
 
 
 class Command(LindungCommand):
