@@ -28,7 +28,12 @@ class Paging(Schema):
 
 
 class WorkerFilters(Schema):
-    q: str | None = Field(None, description="nama, atau akhiran NIK (angka)")
+    q: str | None = Field(
+        None,
+        description="nama, atau NIK: empat angka terakhirnya, atau bersamaran seperti 1311********0001; NIK "
+        "lengkap (16 angka) atau akhiran yang lebih panjang hanya bagi peran yang boleh melihat NIK lengkap "
+        "(izin personal.full); peran lain dicari dengan angka yang tampak di NIK bersamaran saja",
+    )
     unit: str | None = Field(None, description="kode unit kerja")
     category: str | None = Field(None, description="kode kategori, mis. thl, honorer")
     active: bool | None = Field(None, description="masih bekerja hari ini (true) atau sudah berakhir (false)")
