@@ -7,7 +7,6 @@ import re
 import tempfile
 import uuid
 from pathlib import Path
-from typing import cast
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -23,7 +22,6 @@ from lindung.domain.formats import thousands
 from lindung.intake import jobs
 from lindung.intake.models import ImportJob
 from lindung.intake.workbooks import write_template
-from lindung.registry.models import Employer, WorkUnit
 from lindung.web.access import is_htmx, needs
 from lindung.web.forms import page_lang
 
@@ -36,32 +34,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHOWN = 1000  # rows of the "not in file" list shown on the page
 
 
-def _target(request: HttpRequest, scope: Scope) -> tuple[Employer, WorkUnit | None]:
-    """Where the upload goes: a clerk's own unit; an admin's Pemda (and a unit if chosen); a Pemda chosen
-    by a user whose scope holds several."""
-    employers = scope.employers()
-    if scope.unit_id is not None:
-        own = scope.get(WorkUnit.objects.select_related("employer"), pk=scope.unit_id)
-        return own.employer, own
-    chosen = request.POST.get("employer", "")
-    if chosen:
-        employer = scope.get(employers, region_id=chosen)
-    else:
-        found = list(employers[:2])
-        if len(found) != 1:
-            raise ValidationFailed(_("Pilih Pemda tujuan impor."))
-        employer = found[0]
-    unit_code = request.POST.get("unit", "").strip()
-    if not unit_code:
-        return employer, None
-    unit = WorkUnit.objects.filter(employer=employer, code=unit_code).first()
-    if unit is None:
-        raise ValidationFailed(
-            _("Unit %(code)s tidak terdaftar pada %(employer)s.") % {"code": unit_code, "employer": employer.name}
-        )
-    return employer, unit
-
-
 def _recent(scope: Scope) -> list[tuple[ImportJob, str]]:
     """The scope's latest jobs, each with its row count written with thousands dots."""
     latest = scope.restrict(ImportJob.objects.select_related("employer", "unit", "created_by"))
@@ -70,16 +42,18 @@ def _recent(scope: Scope) -> list[tuple[ImportJob, str]]:
 
 @needs("roster.edit")
 def import_start(request: HttpRequest, scope: Scope) -> HttpResponse:
+    """The upload form and the scope's latest jobs. The upload goes where `import_target` allows: a Pemda or
+    unit outside the scope is a 404 page, as in the API; no Pemda chosen, or a file that cannot be a roster,
+    shows the form again with the reason (400)."""
     error = ""
     if request.method == "POST":
         upload = request.FILES.get("file")
         try:
             if upload is None:
                 raise ValidationFailed(_("Pilih berkas .csv atau .xlsx untuk diunggah."))
-            employer, unit = _target(request, scope)
-            user_id = cast(int, request.user.pk)  # `needs` let only a signed-in user through
-            job = jobs.start_job(upload.chunks(), upload.name or "", upload.size or 0, employer, unit, user_id)
-        except (ValidationFailed, NotFound) as exc:
+            employer, unit = request.POST.get("employer"), request.POST.get("unit")
+            job = jobs.start_job(scope, upload.chunks(), upload.name or "", upload.size or 0, employer, unit)
+        except ValidationFailed as exc:
             error = str(exc)
         else:
             jobs.submit(job, "dry", request.user.get_username(), page_lang())
