@@ -8,7 +8,7 @@ the wizard can commit the job later.
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest
 from ninja import File, Form, Query, Router
@@ -18,8 +18,10 @@ from ninja.responses import Status
 from lindung.api.auth import caller, scope_for
 from lindung.api.paging import page
 from lindung.api.schemas import Error, ImportDetail, ImportPage, Paging
-from lindung.intake import jobs
-from lindung.intake.models import ImportJob
+from lindung.intake import jobs, queries
+
+if TYPE_CHECKING:
+    from lindung.intake.models import ImportJob
 
 router = Router(tags=["impor"])
 ERRORS: dict[int, type[Error]] = {400: Error, 401: Error, 403: Error, 404: Error, 422: Error}
@@ -46,8 +48,7 @@ def _detail(job: ImportJob) -> dict[str, Any]:
 @router.get("/imports", response={200: ImportPage, **ERRORS}, openapi_extra={"x-lindung-action": "roster.view"})
 def imports(request: HttpRequest, paging: Query[Paging]) -> dict[str, Any]:
     scope = scope_for(request, "roster.view")
-    qs = scope.restrict(ImportJob.objects.select_related("employer", "unit")).order_by("-created_at", "id")
-    return page(qs, paging, _item)
+    return page(queries.import_jobs(scope), paging, _item)
 
 
 @router.get(
@@ -55,7 +56,7 @@ def imports(request: HttpRequest, paging: Query[Paging]) -> dict[str, Any]:
 )
 def import_job(request: HttpRequest, job_id: uuid.UUID) -> dict[str, Any]:
     scope = scope_for(request, "roster.view")
-    return _detail(scope.get(ImportJob.objects.select_related("employer", "unit"), pk=job_id))
+    return _detail(queries.import_job(scope, job_id))
 
 
 @router.post("/imports", response={201: ImportDetail, **ERRORS}, openapi_extra={"x-lindung-action": "roster.edit"})
@@ -73,6 +74,5 @@ def upload(
     scope = scope_for(request, "roster.edit")
     user, _ = caller(request)
     job = jobs.start_job(scope, file.chunks(), file.name or "", file.size or 0, employer, unit)
-    job = jobs.submit(job, "dry", actor=user.username)
-    job = ImportJob.objects.select_related("employer", "unit").get(pk=job.pk)
-    return Status(201, _detail(job))
+    job = jobs.submit(scope, job, "dry", actor=user.username)
+    return Status(201, _detail(queries.import_job(scope, job.pk)))

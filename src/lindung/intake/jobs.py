@@ -5,10 +5,11 @@ Progress goes to Django's cache (a file cache every process reads), never to the
 import holds its transaction, and on SQLite the write lock, until it ends.
 
     job = start_job(scope, chunks, "dinkes.xlsx", size, "13.11", "DINKES")  # stored, status "queued"
-    submit(job, "dry", actor)      # checks now (<= INLINE_LIMIT) or queues `run_import`
-    submit(job, "partial", actor)  # once checked: writes now or queues
+    submit(scope, job, "dry", actor)      # checks now (<= INLINE_LIMIT) or queues `run_import`
+    submit(scope, job, "partial", actor)  # once checked: writes now or queues
 
-`start_job` takes the caller's scope: the upload goes where `import_target` allows (NotFound outside it).
+Both take the caller's scope and check it: the upload goes where `import_target` allows, and a job outside
+the scope is NotFound. The reads (the list, one job, its error workbook) are in `intake.queries`.
 """
 
 from __future__ import annotations
@@ -287,16 +288,19 @@ def run_import(job_id: str, mode: str, actor: str, lang: str = "id") -> str:
     return str(job.status)
 
 
-def submit(job: ImportJob, mode: Mode, actor: str, lang: Lang = "id") -> ImportJob:
-    """Run `mode` on the job: in this process for a small file, otherwise queued for the background worker.
+def submit(scope: Scope, job: ImportJob, mode: Mode, actor: str, lang: Lang = "id") -> ImportJob:
+    """Run `mode` on the scope's job: in this process for a small file, otherwise queued for the background worker.
 
-    A check runs on a new job; a write only on a checked one, once (a second click is a Conflict).
+    A check runs on a new job; a write only on a checked one, once (a second click is a Conflict). A job
+    outside the scope is NotFound; a role without `roster.edit` is PermissionDenied.
     """
+    scope.require("roster.edit")
     ready = ImportJob.Status.QUEUED if mode == "dry" else ImportJob.Status.CHECKED
-    claimed = ImportJob.objects.filter(pk=job.pk, status=ready).update(
+    claimed = scope.restrict(ImportJob.objects.filter(pk=job.pk, status=ready)).update(
         status=ImportJob.Status.QUEUED, mode=mode, updated_at=timezone.now()
     )
     if not claimed:
+        scope.get(ImportJob.objects.all(), pk=job.pk)  # NotFound (and logged) when the job is not the scope's
         raise Conflict("Impor ini sedang berjalan atau sudah disimpan.")
     if job.size <= INLINE_LIMIT:
         return _run_guarded(str(job.pk), mode, actor, lang)
