@@ -10,6 +10,8 @@ import openpyxl
 import pytest
 from django.contrib.auth.models import User
 
+from lindung.accounts.models import Role
+from lindung.accounts.scope import Scope
 from lindung.domain.errors import NotFound, ValidationFailed
 from lindung.intake import bulk, jobs
 from lindung.intake.services import ImportResult, import_roster
@@ -394,8 +396,9 @@ def test_a_job_hands_its_employer_and_the_digest_of_its_upload_to_the_import(
 ) -> None:
     employer = solok_selatan()
     data = write_csv(tmp_path / "dinkes.csv", [row(SITI, "Siti Aminah")]).read_bytes()
-    user = User.objects.create(username="clerk")
-    job = jobs.start_job([data], "dinkes.csv", len(data), employer, None, user.pk)
+    user = User.objects.create(username="admin")
+    admin = Scope(user.pk, Role.ADMIN, frozenset({employer.pk}), employer_code=employer.region_id)
+    job = jobs.start_job(admin, [data], "dinkes.csv", len(data), None, None)
     assert job.sha256 == hashlib.sha256(data).hexdigest()
 
     def refetched(code: str) -> None:

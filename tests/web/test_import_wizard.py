@@ -18,6 +18,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from lindung.accounts.scope import scope_of
 from lindung.intake import jobs
 from lindung.intake.models import ImportJob
 from lindung.intake.workbooks import PROBLEM_COLUMN
@@ -141,9 +142,12 @@ def test_a_partial_commit_over_htmx_keeps_only_the_valid_rows(personas: dict[str
 
 def test_a_clerks_import_is_always_for_their_own_unit(personas: dict[str, Client], tmp_path: Path) -> None:
     path = write_csv(tmp_path / "satpol.csv", [row(NEW[0], "Rina Marlina", unit="SATPOLPP")])
-    job = job_of(upload(personas["clerk"], path, unit="SATPOLPP"))  # a unit field from the clerk is ignored
+    job = job_of(upload(personas["clerk"], path))
     assert job.unit is not None and job.unit.code == "DINKES"
     assert job.rejected == 1 and job.issues[0]["code"] == "UNIT_FIXED"
+    for other in ({"unit": "SATPOLPP"}, {"employer": "13.02"}):  # another unit or Pemda, named: not theirs
+        assert upload(personas["clerk"], path, **other).status_code == 404
+    assert ImportJob.objects.count() == 1
 
 
 def test_an_admin_may_import_for_one_unit_or_the_whole_pemda(
@@ -240,7 +244,7 @@ def test_hostile_uploads_answer_with_a_page_never_a_500(
 def test_the_job_runner_can_be_called_directly(world: World, personas: dict[str, Client], tmp_path: Path) -> None:
     path = mistakes(tmp_path)
     data = path.read_bytes()
-    job = jobs.start_job([data], "dinkes.csv", len(data), world.solsel, world.dinkes, world.users["clerk"].pk)
+    job = jobs.start_job(scope_of(world.users["clerk"]), [data], "dinkes.csv", len(data), None, None)
     assert jobs.upload_path(job).read_bytes() == data
     checked = jobs.run_job(str(job.pk), "dry", "clerk")
     assert (checked.status, checked.rejected, checked.issue_count) == ("checked", 2, len(checked.issues))
@@ -253,7 +257,7 @@ def test_a_job_whose_process_stopped_is_told_so_and_can_be_saved_again(
 ) -> None:
     path = mistakes(tmp_path)
     data = path.read_bytes()
-    job = jobs.start_job([data], "dinkes.csv", len(data), world.solsel, world.dinkes, world.users["clerk"].pk)
+    job = jobs.start_job(scope_of(world.users["clerk"]), [data], "dinkes.csv", len(data), None, None)
     jobs.run_job(str(job.pk), "dry", "clerk")
     gone = subprocess.Popen(["true"])
     gone.wait()
@@ -271,7 +275,7 @@ def test_a_job_whose_process_stopped_is_told_so_and_can_be_saved_again(
     assert clerk.post(reverse("import_commit", args=[job.pk]), {"mode": "partial"}).status_code == 302
     assert ImportJob.objects.get(pk=job.pk).status == "committed" and Worker.objects.filter(nik=NEW[0]).exists()
     # A check whose process stopped fails with what to do; on another machine, after long silence.
-    other = jobs.start_job([data], "dinkes.csv", len(data), world.solsel, world.dinkes, world.users["clerk"].pk)
+    other = jobs.start_job(scope_of(world.users["clerk"]), [data], "dinkes.csv", len(data), None, None)
     ImportJob.objects.filter(pk=other.pk).update(status="checking", runner="other-host:1")
     assert jobs.recover(ImportJob.objects.get(pk=other.pk)).status == "checking"
     ImportJob.objects.filter(pk=other.pk).update(updated_at=timezone.now() - jobs.STALE_AFTER * 2)
@@ -280,7 +284,7 @@ def test_a_job_whose_process_stopped_is_told_so_and_can_be_saved_again(
 
 
 def test_the_progress_fragment_reads_the_shared_cache(world: World, personas: dict[str, Client]) -> None:
-    job = jobs.start_job([b"NIK\n1\n"], "a.csv", 6, world.solsel, world.dinkes, world.users["clerk"].pk)
+    job = jobs.start_job(scope_of(world.users["clerk"]), [b"NIK\n1\n"], "a.csv", 6, None, None)
     jobs._Reporter(job.pk)("periksa", 1200, 4800)
     part = personas["clerk"].get(reverse("import_status", args=[job.pk]), HTTP_HX_REQUEST="true").content.decode()
     assert 'value="25"' in part and "1.200 / 4.800" in part

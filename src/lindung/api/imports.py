@@ -8,21 +8,20 @@ the wizard can commit the job later.
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest
 from ninja import File, Form, Query, Router
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
-from lindung.accounts.scope import Scope
 from lindung.api.auth import caller, scope_for
 from lindung.api.paging import page
 from lindung.api.schemas import Error, ImportDetail, ImportPage, Paging
-from lindung.domain.errors import NotFound, ValidationFailed
-from lindung.intake import jobs
-from lindung.intake.models import ImportJob
-from lindung.registry.models import Employer, WorkUnit
+from lindung.intake import jobs, queries
+
+if TYPE_CHECKING:
+    from lindung.intake.models import ImportJob
 
 router = Router(tags=["impor"])
 ERRORS: dict[int, type[Error]] = {400: Error, 401: Error, 403: Error, 404: Error, 422: Error}
@@ -49,8 +48,7 @@ def _detail(job: ImportJob) -> dict[str, Any]:
 @router.get("/imports", response={200: ImportPage, **ERRORS}, openapi_extra={"x-lindung-action": "roster.view"})
 def imports(request: HttpRequest, paging: Query[Paging]) -> dict[str, Any]:
     scope = scope_for(request, "roster.view")
-    qs = scope.restrict(ImportJob.objects.select_related("employer", "unit")).order_by("-created_at", "id")
-    return page(qs, paging, _item)
+    return page(queries.import_jobs(scope), paging, _item)
 
 
 @router.get(
@@ -58,23 +56,7 @@ def imports(request: HttpRequest, paging: Query[Paging]) -> dict[str, Any]:
 )
 def import_job(request: HttpRequest, job_id: uuid.UUID) -> dict[str, Any]:
     scope = scope_for(request, "roster.view")
-    return _detail(scope.get(ImportJob.objects.select_related("employer", "unit"), pk=job_id))
-
-
-def _place(scope: Scope, employer: str | None, unit: str | None) -> tuple[Employer, WorkUnit | None]:
-    """The Pemda and unit the roster is for, within the caller's scope. A clerk's roster is always their unit's."""
-    code = (employer or "").strip() or scope.employer_code
-    if not code:
-        raise ValidationFailed("Sebutkan Pemda (employer) roster ini")
-    found = scope.get(Employer.objects.all(), region_id=code)
-    unit_code = (unit or "").strip() or None
-    if scope.unit_id is not None:
-        if unit_code not in (None, scope.unit_code):
-            raise NotFound(f"Unit {unit_code} tidak ditemukan")
-        return found, scope.get(WorkUnit.objects.all(), pk=scope.unit_id)
-    if unit_code is None:
-        return found, None
-    return found, scope.get(WorkUnit.objects.all(), employer=found, code=unit_code)
+    return _detail(queries.import_job(scope, job_id))
 
 
 @router.post("/imports", response={201: ImportDetail, **ERRORS}, openapi_extra={"x-lindung-action": "roster.edit"})
@@ -87,11 +69,10 @@ def upload(
     """Upload a roster (.csv or .xlsx) and check it without writing anything: the job lists every problem by row
     and column. A file up to 256 KB is checked before the answer (status `checked` or `failed`); a larger one is
     queued (status `queued`): read `GET /imports/{id}` until it is checked. A clerk's roster is for their own
-    unit; a Pemda admin may name a unit or leave it to the file's unit column."""
+    unit; a Pemda admin may name a unit or leave it to the file's unit column. A Pemda or unit outside the
+    caller's scope, or not registered, is 404, as in the web wizard."""
     scope = scope_for(request, "roster.edit")
     user, _ = caller(request)
-    found, work_unit = _place(scope, employer, unit)
-    job = jobs.start_job(file.chunks(), file.name or "", file.size or 0, found, work_unit, user.pk)
-    job = jobs.submit(job, "dry", actor=user.username)
-    job = ImportJob.objects.select_related("employer", "unit").get(pk=job.pk)
-    return Status(201, _detail(job))
+    job = jobs.start_job(scope, file.chunks(), file.name or "", file.size or 0, employer, unit)
+    job = jobs.submit(scope, job, "dry", actor=user.username)
+    return Status(201, _detail(queries.import_job(scope, job.pk)))

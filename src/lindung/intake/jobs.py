@@ -4,9 +4,12 @@ background task for large ones), its progress, and what it found.
 Progress goes to Django's cache (a file cache every process reads), never to the database: a writing
 import holds its transaction, and on SQLite the write lock, until it ends.
 
-    job = start_job(chunks, "dinkes.xlsx", size, employer, unit, user_id)   # stored, status "queued"
-    submit(job, "dry", actor)      # checks now (<= INLINE_LIMIT) or queues `run_import`
-    submit(job, "partial", actor)  # once checked: writes now or queues
+    job = start_job(scope, chunks, "dinkes.xlsx", size, "13.11", "DINKES")  # stored, status "queued"
+    submit(scope, job, "dry", actor)      # checks now (<= INLINE_LIMIT) or queues `run_import`
+    submit(scope, job, "partial", actor)  # once checked: writes now or queues
+
+Both take the caller's scope and check it: the upload goes where `import_target` allows, and a job outside
+the scope is NotFound. The reads (the list, one job, its error workbook) are in `intake.queries`.
 """
 
 from __future__ import annotations
@@ -29,13 +32,13 @@ from django.core.cache import cache
 from django.utils import timezone
 from django_tasks import task
 
-from lindung.domain.errors import Conflict, LindungError, ValidationFailed
+from lindung.accounts.scope import Scope
+from lindung.domain.errors import Conflict, LindungError, PermissionDenied, ValidationFailed
 from lindung.domain.formats import too_big
 from lindung.domain.messages import Lang
 from lindung.intake.models import ImportJob
-from lindung.intake.services import Mode, Stage, import_roster
+from lindung.intake.services import Mode, Stage, import_roster, import_target
 from lindung.processes import has_stopped, this_process
-from lindung.registry.models import Employer, WorkUnit
 
 log = logging.getLogger("lindung.intake")
 
@@ -88,22 +91,24 @@ def check_upload(file_name: str, size: int) -> None:
 
 
 def start_job(
+    scope: Scope,
     chunks: Iterable[bytes],
     file_name: str,
     size: int,
-    employer: Employer,
-    unit: WorkUnit | None,
-    user_id: int,
+    employer_code: str | None,
+    unit_code: str | None,
 ) -> ImportJob:
-    """Store an upload under DATA_DIR/imports/<job id>/ and record its job (status queued)."""
+    """Store an upload by `scope`'s user under DATA_DIR/imports/<job id>/ and record its job (status queued),
+    for the Pemda and unit `import_target` gives (NotFound outside the scope)."""
+    employer, unit = import_target(scope, employer_code, unit_code)
+    if scope.user_id is None:
+        raise PermissionDenied("Impor dicatat atas nama pengguna yang masuk")
     check_upload(file_name, size)
-    if unit is not None and unit.employer_id != employer.pk:
-        raise ValidationFailed(f"Unit {unit.code} bukan unit {employer.name}.")
     job = ImportJob(
         id=uuid.uuid4(),
         employer=employer,
         unit=unit,
-        created_by_id=user_id,
+        created_by_id=scope.user_id,
         file_name=Path(file_name.replace("\\", "/")).name[:255],
         size=size,
     )
@@ -283,16 +288,19 @@ def run_import(job_id: str, mode: str, actor: str, lang: str = "id") -> str:
     return str(job.status)
 
 
-def submit(job: ImportJob, mode: Mode, actor: str, lang: Lang = "id") -> ImportJob:
-    """Run `mode` on the job: in this process for a small file, otherwise queued for the background worker.
+def submit(scope: Scope, job: ImportJob, mode: Mode, actor: str, lang: Lang = "id") -> ImportJob:
+    """Run `mode` on the scope's job: in this process for a small file, otherwise queued for the background worker.
 
-    A check runs on a new job; a write only on a checked one, once (a second click is a Conflict).
+    A check runs on a new job; a write only on a checked one, once (a second click is a Conflict). A job
+    outside the scope is NotFound; a role without `roster.edit` is PermissionDenied.
     """
+    scope.require("roster.edit")
     ready = ImportJob.Status.QUEUED if mode == "dry" else ImportJob.Status.CHECKED
-    claimed = ImportJob.objects.filter(pk=job.pk, status=ready).update(
+    claimed = scope.restrict(ImportJob.objects.filter(pk=job.pk, status=ready)).update(
         status=ImportJob.Status.QUEUED, mode=mode, updated_at=timezone.now()
     )
     if not claimed:
+        scope.get(ImportJob.objects.all(), pk=job.pk)  # NotFound (and logged) when the job is not the scope's
         raise Conflict("Impor ini sedang berjalan atau sudah disimpan.")
     if job.size <= INLINE_LIMIT:
         return _run_guarded(str(job.pk), mode, actor, lang)

@@ -1,9 +1,10 @@
 """Roster import: the one service behind every way a roster comes in.
 
 The web wizard and the API store the upload as an `ImportJob` and run it through `intake.jobs`
-(`start_job` hashes the file while storing it, `submit` checks or writes it in the request or in the
-background worker), which calls `import_roster` with the job's Employer and digest; `lindung roster
-import` calls `import_roster` directly with an employer code and the file's path.
+(`start_job` sends it where `import_target` says the caller's scope may import and hashes the file while
+storing it, `submit` checks or writes it in the request or in the background worker), which calls
+`import_roster` with the job's Employer and digest; `lindung roster import` calls `import_roster` directly
+with an employer code and the file's path.
 
 read -> prepare -> check (row rules, then rules against the registry) -> classify -> write.
 A dry run stops before writing. `commit` writes all rows or none; `partial` writes the valid rows.
@@ -23,9 +24,11 @@ from typing import Literal
 import polars as pl
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from lindung.accounts.scope import Scope
 from lindung.domain.contributions import wage_floors
-from lindung.domain.errors import Issue, NotFound
+from lindung.domain.errors import Issue, NotFound, ValidationFailed
 from lindung.domain.messages import Lang, render
 from lindung.domain.privacy import mask_nik
 from lindung.domain.rates import load_rate_book
@@ -89,6 +92,40 @@ class ImportResult:
             "issues": [i.as_dict() for i in self.issues],
             "not_in_file": [{"unit": n.unit, "nik": n.nik, "name": n.name} for n in self.not_in_file],
         }
+
+
+def import_target(scope: Scope, employer_code: str | None, unit_code: str | None) -> tuple[Employer, WorkUnit | None]:
+    """The Pemda and unit an upload by `scope`'s user goes to, for the wizard and the API alike.
+
+    The Pemda is the one named, else the user's own, else the only one the scope holds; the unit is the one
+    named (none: the file's unit column). An OPD clerk imports for their own unit only. A Pemda or unit
+    outside the scope, or not registered, is NotFound; a role without `roster.edit` is PermissionDenied."""
+    scope.require("roster.edit")
+    code = (employer_code or "").strip() or scope.employer_code or _only_employer(scope)
+    unit_code = (unit_code or "").strip() or None
+    if scope.unit_id is not None:
+        if unit_code not in (None, scope.unit_code):
+            raise NotFound(f"Unit {unit_code} tidak ditemukan")
+        if code == scope.employer_code:
+            own = scope.get(WorkUnit.objects.select_related("employer"), pk=scope.unit_id)
+            return own.employer, own
+    employer = scope.get(Employer.objects.all(), region_id=code)  # a clerk naming another Pemda stops here
+    if unit_code is None:
+        return employer, None
+    unit = scope.restrict(WorkUnit.objects.filter(employer=employer, code=unit_code)).first()
+    if unit is None:
+        raise NotFound(
+            _("Unit %(code)s tidak terdaftar pada %(employer)s.") % {"code": unit_code, "employer": employer.name}
+        )
+    return employer, unit
+
+
+def _only_employer(scope: Scope) -> str:
+    """The code of the one Pemda the scope holds; a scope of several (or none) must name one."""
+    codes = list(scope.restrict(Employer.objects.order_by("region_id")).values_list("region_id", flat=True)[:2])
+    if len(codes) != 1:
+        raise ValidationFailed(_("Pilih Pemda tujuan impor."))
+    return codes[0]
 
 
 def wage_floor(on: dt.date) -> tuple[int, str]:

@@ -7,7 +7,7 @@ import re
 import tempfile
 import uuid
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,14 +18,15 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh
 
 from lindung.accounts.scope import Scope
-from lindung.domain.errors import NotFound, ValidationFailed
+from lindung.domain.errors import ValidationFailed
 from lindung.domain.formats import thousands
-from lindung.intake import jobs
-from lindung.intake.models import ImportJob
+from lindung.intake import jobs, queries
 from lindung.intake.workbooks import write_template
-from lindung.registry.models import Employer, WorkUnit
 from lindung.web.access import is_htmx, needs
 from lindung.web.forms import page_lang
+
+if TYPE_CHECKING:
+    from lindung.intake.models import ImportJob
 
 STAGES = {
     "baca": gettext_lazy("Membaca berkas"),
@@ -36,53 +37,28 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHOWN = 1000  # rows of the "not in file" list shown on the page
 
 
-def _target(request: HttpRequest, scope: Scope) -> tuple[Employer, WorkUnit | None]:
-    """Where the upload goes: a clerk's own unit; an admin's Pemda (and a unit if chosen); a Pemda chosen
-    by a user whose scope holds several."""
-    employers = scope.employers()
-    if scope.unit_id is not None:
-        own = scope.get(WorkUnit.objects.select_related("employer"), pk=scope.unit_id)
-        return own.employer, own
-    chosen = request.POST.get("employer", "")
-    if chosen:
-        employer = scope.get(employers, region_id=chosen)
-    else:
-        found = list(employers[:2])
-        if len(found) != 1:
-            raise ValidationFailed(_("Pilih Pemda tujuan impor."))
-        employer = found[0]
-    unit_code = request.POST.get("unit", "").strip()
-    if not unit_code:
-        return employer, None
-    unit = WorkUnit.objects.filter(employer=employer, code=unit_code).first()
-    if unit is None:
-        raise ValidationFailed(
-            _("Unit %(code)s tidak terdaftar pada %(employer)s.") % {"code": unit_code, "employer": employer.name}
-        )
-    return employer, unit
-
-
 def _recent(scope: Scope) -> list[tuple[ImportJob, str]]:
     """The scope's latest jobs, each with its row count written with thousands dots."""
-    latest = scope.restrict(ImportJob.objects.select_related("employer", "unit", "created_by"))
-    return [(j, thousands(j.rows)) for j in latest.order_by("-created_at")[:20]]
+    return [(j, thousands(j.rows)) for j in queries.import_jobs(scope)[:20]]
 
 
 @needs("roster.edit")
 def import_start(request: HttpRequest, scope: Scope) -> HttpResponse:
+    """The upload form and the scope's latest jobs. The upload goes where `import_target` allows: a Pemda or
+    unit outside the scope is a 404 page, as in the API; no Pemda chosen, or a file that cannot be a roster,
+    shows the form again with the reason (400)."""
     error = ""
     if request.method == "POST":
         upload = request.FILES.get("file")
         try:
             if upload is None:
                 raise ValidationFailed(_("Pilih berkas .csv atau .xlsx untuk diunggah."))
-            employer, unit = _target(request, scope)
-            user_id = cast(int, request.user.pk)  # `needs` let only a signed-in user through
-            job = jobs.start_job(upload.chunks(), upload.name or "", upload.size or 0, employer, unit, user_id)
-        except (ValidationFailed, NotFound) as exc:
+            employer, unit = request.POST.get("employer"), request.POST.get("unit")
+            job = jobs.start_job(scope, upload.chunks(), upload.name or "", upload.size or 0, employer, unit)
+        except ValidationFailed as exc:
             error = str(exc)
         else:
-            jobs.submit(job, "dry", request.user.get_username(), page_lang())
+            jobs.submit(scope, job, "dry", request.user.get_username(), page_lang())
             return redirect("import_job", job_id=job.pk)
     employers = list(scope.employers()) if scope.unit_id is None else []
     context = {
@@ -94,11 +70,6 @@ def import_start(request: HttpRequest, scope: Scope) -> HttpResponse:
         "inline_kb": jobs.INLINE_LIMIT // 1024,
     }
     return render(request, "web/imports/start.html", context, status=400 if error else 200)
-
-
-def _job(scope: Scope, job_id: uuid.UUID) -> ImportJob:
-    """The job in scope, told so if the process checking or writing it has stopped."""
-    return jobs.recover(scope.get(ImportJob.objects.select_related("employer", "unit", "created_by"), pk=job_id))
 
 
 def _progress(job: ImportJob) -> dict[str, object]:
@@ -120,7 +91,7 @@ FULL_ROSTER_SHARE = 0.5
 
 @needs("roster.edit")
 def import_job(request: HttpRequest, scope: Scope, job_id: uuid.UUID) -> HttpResponse:
-    job = _job(scope, job_id)
+    job = queries.import_job(scope, job_id)
     missing = jobs.not_in_file(job)
     present = job.changed + job.unchanged  # the unit's recorded workers the file lists
     if present < FULL_ROSTER_SHARE * (present + len(missing)):
@@ -147,7 +118,7 @@ def import_job(request: HttpRequest, scope: Scope, job_id: uuid.UUID) -> HttpRes
 @needs("roster.edit")
 def import_status(request: HttpRequest, scope: Scope, job_id: uuid.UUID) -> HttpResponse:
     """The progress fragment htmx polls; once the job is done the page reloads to show the outcome."""
-    job = _job(scope, job_id)
+    job = queries.import_job(scope, job_id)
     if job.status not in jobs.RUNNING and is_htmx(request):
         return HttpResponseClientRefresh()
     return render(request, "web/imports/_progress.html", _progress(job))
@@ -156,11 +127,11 @@ def import_status(request: HttpRequest, scope: Scope, job_id: uuid.UUID) -> Http
 @needs("roster.edit")
 @require_POST
 def import_commit(request: HttpRequest, scope: Scope, job_id: uuid.UUID) -> HttpResponse:
-    job = _job(scope, job_id)
+    job = queries.import_job(scope, job_id)
     mode = request.POST.get("mode", "")
     if mode not in ("commit", "partial"):
         raise ValidationFailed(_("Pilih cara menyimpan."))
-    jobs.submit(job, "commit" if mode == "commit" else "partial", request.user.get_username(), page_lang())
+    jobs.submit(scope, job, "commit" if mode == "commit" else "partial", request.user.get_username(), page_lang())
     url = reverse("import_job", args=[job.pk])
     return HttpResponseClientRedirect(url) if is_htmx(request) else redirect(url)
 
@@ -182,12 +153,9 @@ def import_template(request: HttpRequest, scope: Scope) -> HttpResponse:
 @needs("roster.edit")
 def import_errors(request: HttpRequest, scope: Scope, job_id: uuid.UUID) -> HttpResponse:
     """The error workbook of a job the scope holds: the file's rows, problem cells marked, a column of reasons."""
-    job = _job(scope, job_id)
-    workbook = jobs.errors_path(job)
-    if not workbook.is_file():
-        raise NotFound(_("Belum ada berkas kesalahan untuk impor ini."))
-    name = re.sub(r"[^A-Za-z0-9._-]+", "_", Path(job.file_name).stem)[:60] or "impor"
-    response = HttpResponse(workbook.read_bytes(), content_type=XLSX)
+    workbook = queries.error_workbook(scope, job_id)
+    name = re.sub(r"[^A-Za-z0-9._-]+", "_", Path(workbook.upload_name).stem)[:60] or "impor"
+    response = HttpResponse(workbook.path.read_bytes(), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="kesalahan-{name}.xlsx"'
     return response
 
