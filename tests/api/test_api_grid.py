@@ -12,7 +12,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from lindung.accounts.scope import Scope
+from lindung.accounts.scope import Scope, scope_of
 from lindung.api.urls import api
 from lindung.billing.models import Payment
 from lindung.billing.services import issue_invoice
@@ -65,7 +65,7 @@ def test_every_endpoint_is_in_the_grid() -> None:
 def paths(world: World) -> dict[str, str]:
     invoice = issue_invoice("13.11", dt.date(2024, 6, 1), actor="test").invoice
     csv = "NIK;Nama Lengkap;Kode Unit;Kategori;Gaji;TMT\n1311011203850009;Rusak;DINKES;THL;abc;02/01/2024\n"
-    job = jobs.start_job([csv.encode()], "r.csv", len(csv), world.solsel, world.dinkes, world.users["clerk"].pk)
+    job = jobs.start_job(scope_of(world.users["clerk"]), [csv.encode()], "r.csv", len(csv), None, None)
     claim = report_claim(
         Scope(user_id=None, role="super", employer_ids=None), nik=DINKES_NIKS[0], kind="jkm", place="Rumah",
         event_at=timezone.make_aware(dt.datetime(2024, 6, 10, 9)), description="Meninggal", actor="test",

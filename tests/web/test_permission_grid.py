@@ -16,7 +16,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from lindung.accounts.scope import Scope
+from lindung.accounts.scope import Scope, scope_of
 from lindung.billing.services import issue_invoice
 from lindung.claims.models import Claim, ClaimEvent
 from lindung.claims.services import report_claim
@@ -163,7 +163,7 @@ def samples(world: World, personas: dict[str, Client], tmp_path: Any) -> dict[st
     """The URL arguments of the pages that name an object: each object belongs to 13.11 (DINKES)."""
     invoice = issue_invoice("13.11", dt.date(2024, 6, 1), actor="test").invoice
     csv = "NIK;Nama Lengkap;Kode Unit;Kategori;Gaji;TMT\n1311011203850009;Rusak;DINKES;THL;abc;02/01/2024\n"
-    job = jobs.start_job([csv.encode()], "r.csv", len(csv), world.solsel, world.dinkes, world.users["clerk"].pk)
+    job = jobs.start_job(scope_of(world.users["clerk"]), [csv.encode()], "r.csv", len(csv), None, None)
     jobs.run_job(str(job.id), "dry", "clerk")
     assert jobs.errors_path(job).is_file()
     token = world.users["branch"].api_tokens.create(name="t", prefix="x", digest="0" * 64)
