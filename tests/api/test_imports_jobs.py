@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from lindung.accounts.models import Role
+from lindung.accounts.roles import Role
 from lindung.accounts.scope import Scope, scope_of
 from lindung.domain.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from lindung.intake import jobs, queries

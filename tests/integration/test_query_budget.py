@@ -28,7 +28,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from lindung.accounts.models import Role
+from lindung.accounts.roles import Role
 from lindung.billing.services import issue_invoice
 from lindung.enrolment import services as enrolment
 from lindung.enrolment.models import Membership

@@ -22,7 +22,7 @@ import polars as pl
 import pytest
 from django.core.management import CommandError, call_command
 
-from lindung.accounts.models import Role
+from lindung.accounts.roles import Role
 from lindung.accounts.scope import Scope
 from lindung.domain.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from lindung.intake.services import import_roster

@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from django.contrib.auth.models import User
 
-from lindung.accounts.models import Role
+from lindung.accounts.roles import Role
 from lindung.accounts.scope import Scope
 from lindung.domain.errors import NotFound, ValidationFailed
 from lindung.intake import bulk, jobs

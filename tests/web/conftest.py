@@ -16,7 +16,8 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
 from django.test import Client
 
-from lindung.accounts.models import Assignment, Role
+from lindung.accounts.models import Assignment
+from lindung.accounts.roles import Role
 from lindung.enrolment.services import add_agreement, enrol
 from lindung.intake.services import import_roster
 from lindung.regions.models import Region

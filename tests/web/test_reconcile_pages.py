@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from lindung.accounts.models import Role
+from lindung.accounts.roles import Role
 from lindung.accounts.scope import Scope
 from lindung.reconcile import services
 from lindung.reconcile.loading import load_source, target_of

@@ -14,7 +14,8 @@ from django.test import Client
 from django.urls import reverse
 
 from lindung.accounts import services
-from lindung.accounts.models import Assignment, LoginFailure, Role
+from lindung.accounts.models import Assignment, LoginFailure
+from lindung.accounts.roles import Role
 from lindung.accounts.scope import scope_of
 from lindung.domain.errors import NotFound, PermissionDenied, ValidationFailed
 from tests.web.conftest import PASSWORD, World

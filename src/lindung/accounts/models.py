@@ -4,18 +4,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import gettext_lazy as _
 
+from lindung.accounts.roles import Role
 from lindung.regions.models import Region
 from lindung.registry.models import BranchOffice, Employer, Worker, WorkUnit
-
-
-class Role(models.TextChoices):
-    CLERK = "opd", _("Admin OPD")
-    ADMIN = "pemda", _("Admin Pemda")
-    BRANCH = "cabang", _("Petugas kantor cabang")
-    MONITOR = "monitor", _("Pemantau")
-    SUPERUSER = "super", _("Superuser")
 
 
 class Assignment(models.Model):

@@ -21,7 +21,8 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 
-from lindung.accounts.models import Assignment, Role
+from lindung.accounts.models import Assignment
+from lindung.accounts.roles import Role
 from lindung.domain.errors import NotFound, PermissionDenied
 from lindung.registry.models import Employer, Employment, WorkUnit
 

@@ -16,7 +16,8 @@ from django.db import transaction
 from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
 
-from lindung.accounts.models import AccessLog, ApiToken, Assignment, LoginFailure, Role
+from lindung.accounts.models import AccessLog, ApiToken, Assignment, LoginFailure
+from lindung.accounts.roles import Role
 from lindung.accounts.scope import Scope
 from lindung.domain.errors import Conflict, Issue, NotFound, PermissionDenied, ValidationFailed
 from lindung.regions.models import Region

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from fpdf import FPDF
 
-from lindung.accounts.models import Role
+from lindung.accounts.roles import Role
 from lindung.accounts.scope import Scope
 from lindung.claims import services
 from lindung.claims.models import Claim

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from lindung.accounts.models import Role
+from lindung.accounts.roles import Role
 from lindung.accounts.scope import Scope
 from lindung.enrolment.models import Membership
 from lindung.reconcile import services

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from django.contrib.auth.models import User
 from django.db import transaction
 
-from lindung.accounts.models import Assignment, Role
+from lindung.accounts.models import Assignment
+from lindung.accounts.roles import Role
 from lindung.regions.models import Region
 from lindung.registry.models import BranchOffice, Employer, WorkUnit
 

@@ -28,7 +28,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from lindung.accounts.models import Role
+from lindung.accounts.roles import Role
 from lindung.accounts.scope import Scope
 from lindung.domain.errors import Conflict, Issue, NotFound, PermissionDenied, ValidationFailed
 from lindung.reconcile import engine

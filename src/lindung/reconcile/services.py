@@ -23,7 +23,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from lindung.accounts.models import Role
+from lindung.accounts.roles import Role
 from lindung.accounts.scope import Scope
 from lindung.domain.contributions import compute_contribution
 from lindung.domain.errors import NotFound, PermissionDenied, ValidationFailed

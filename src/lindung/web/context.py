@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from lindung.accounts.models import Role
+from lindung.accounts.roles import Role
 from lindung.accounts.scope import Scope, scope_of
 
 # The menu: (label, URL name, the action a role needs to see it). Each page's view asks for the same action.

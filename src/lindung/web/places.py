@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from lindung.accounts.models import Role
+from lindung.accounts.roles import Role
 from lindung.accounts.scope import Scope
 from lindung.coverage.services import Node, coverage_tree, scope_employer_ids
 from lindung.domain.errors import NotFound

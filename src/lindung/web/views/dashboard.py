@@ -21,7 +21,7 @@ from django.urls import path, reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from lindung.accounts.models import Role
+from lindung.accounts.roles import Role
 from lindung.accounts.scope import Scope
 from lindung.billing.services import money
 from lindung.coverage import aggregates

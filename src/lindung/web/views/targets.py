@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lindung.accounts.models import Role
+from lindung.accounts.roles import Role
 from lindung.accounts.scope import Scope
 from lindung.coverage.models import Target
 from lindung.coverage.pdf import number_text, percent_text

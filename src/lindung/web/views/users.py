@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lindung.accounts import services
-from lindung.accounts.models import ApiToken, Role
+from lindung.accounts.models import ApiToken
+from lindung.accounts.roles import Role
 from lindung.accounts.scope import Scope
 from lindung.domain.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from lindung.registry.models import BranchOffice

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import CommandParser
 from django.utils import timezone
 
-from lindung.accounts.models import Role
+from lindung.accounts.roles import Role
 from lindung.accounts.scope import Scope, scope_of
 from lindung.cli import EXIT_REJECTED, LindungCommand, actor, add_format, format_issue, print_json, progress_bar
 from lindung.coverage.tables import Column, Table, write_xlsx
