@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from lindung.regions.models import Region
+from lindung.regions.queries import boundaries_loaded
 from lindung.regions.services import load_boundaries
 from lindung.web import maps
 from tests.conftest import SHARED
@@ -90,7 +91,7 @@ def test_the_projection_keeps_shapes_true_with_the_cosine_of_the_latitude() -> N
 def test_the_nation_map_of_the_shared_provinces_is_small_and_has_every_province() -> None:
     load_boundaries(PROVINSI_GEOJSON)
     codes = list(Region.objects.filter(level=1).values_list("code", flat=True))
-    loaded = maps.boundaries_loaded(codes)
+    loaded = boundaries_loaded(codes)
     assert len(loaded) == 38
     shapes = maps.region_shapes(loaded)
     areas = [
@@ -122,7 +123,7 @@ def test_projected_paths_come_from_the_cache_the_second_time() -> None:
 
 @pytest.mark.django_db
 def test_regions_without_a_boundary_are_not_drawn() -> None:
-    assert maps.boundaries_loaded(["13", "13.11"]) == []
+    assert boundaries_loaded(["13", "13.11"]) == []
     shapes = maps.region_shapes(["13"])
     assert shapes.paths == {}
     svg = str(maps.svg(shapes, [maps.Area("13", "Sumatera Barat", "c3")], "Peta"))

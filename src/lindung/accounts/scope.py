@@ -158,6 +158,14 @@ class Scope:
     def units(self) -> QuerySet[WorkUnit]:
         return self.restrict(WorkUnit.objects.all()).order_by("code")
 
+    def holds_pemda(self, region_code: str) -> bool:
+        """Whether this scope holds the Pemda seated in this region."""
+        return self.restrict(Employer.objects.filter(region_id=region_code)).exists()
+
+    def pemda(self, region_code: str) -> Employer:
+        """The Pemda seated in this region, if this scope holds it; otherwise NotFound, and the attempt logged."""
+        return self.get(Employer.objects.select_related("region"), region_id=region_code)
+
     def holds_employer(self, employer_id: int) -> bool:
         return self.role is not None and (self.everything or employer_id in (self.employer_ids or ()))
 

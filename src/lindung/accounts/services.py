@@ -160,6 +160,11 @@ def create_token(user: User, name: str) -> NewToken:
     return NewToken(token, secret)
 
 
+def tokens_of(user_id: int | None) -> list[ApiToken]:
+    """A user's own API tokens, newest first (only their digests are stored)."""
+    return list(ApiToken.objects.filter(user=user_id).order_by("-created_at"))
+
+
 def user_for_token(secret: str) -> User | None:
     token = ApiToken.objects.select_related("user").filter(digest=_digest(secret), revoked_at=None).first()
     if token is None or not token.user.is_active:

@@ -16,7 +16,7 @@ import re
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -31,8 +31,10 @@ from lindung.domain.formats import thousands
 from lindung.domain.messages import Lang
 from lindung.domain.parsing import one_date, one_rupiah
 from lindung.domain.periods import FIRST_YEAR, LAST_YEAR, in_years, parse_period
-from lindung.registry.models import Employer
 from lindung.web.access import is_htmx
+
+if TYPE_CHECKING:
+    from lindung.registry.models import Employer
 
 PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -186,7 +188,7 @@ def actor(request: HttpRequest) -> str:
 
 def posted_employer(request: HttpRequest, scope: Scope) -> Employer:
     """The employer a form names, if the scope holds it (otherwise 404, logged)."""
-    return scope.get(Employer.objects.select_related("region"), region_id=request.POST.get("employer", "").strip())
+    return scope.pemda(request.POST.get("employer", "").strip())
 
 
 # --- answering ---------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from django.core.cache import cache
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from lindung.regions.models import Region
+from lindung.regions.queries import boundaries
 
 WIDTH = 1000  # map units across; the SVG scales to the page
 TOLERANCE = 0.6  # map units (a pixel or so at full width): what a simplified ring may deviate
@@ -165,15 +165,6 @@ def project(geometries: Mapping[str, Mapping[str, Any]], width: int = WIDTH, tol
     return Projected(map_width, height, paths)
 
 
-def boundaries_loaded(codes: Sequence[str]) -> list[str]:
-    """Which of these regions have a boundary (without reading the boundaries)."""
-    return list(
-        Region.objects.filter(code__in=list(codes), boundary__isnull=False)
-        .order_by("code")
-        .values_list("code", flat=True)
-    )
-
-
 def region_shapes(codes: Sequence[str]) -> Projected:
     """The projected paths of these regions (those with a boundary), from the cache when there."""
     wanted = sorted(set(codes))
@@ -181,8 +172,7 @@ def region_shapes(codes: Sequence[str]) -> Projected:
     key = f"lindung:map:{WIDTH}:{digest}"
     found: Projected | None = cache.get(key)
     if found is None:
-        rows = Region.objects.filter(code__in=wanted, boundary__isnull=False).values_list("code", "boundary")
-        found = project({code: geometry for code, geometry in rows if isinstance(geometry, dict)})
+        found = project(boundaries(wanted))
         cache.set(key, found, CACHE_SECONDS)
     return found
 

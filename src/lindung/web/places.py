@@ -17,7 +17,7 @@ from lindung.accounts.roles import Role
 from lindung.accounts.scope import Scope
 from lindung.coverage.services import Node, coverage_tree, scope_employer_ids
 from lindung.domain.errors import NotFound
-from lindung.registry.models import BranchOffice, Employer
+from lindung.registry import queries
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ class Place:
         if self.branch is not None:
             return scope_employer_ids(branch=self.branch)
         if self.employer is not None:
-            return list(Employer.objects.filter(region_id=self.employer).values_list("id", flat=True))
+            return queries.pemda_ids(self.employer)
         return None if self.region is None else scope_employer_ids(region=self.region)
 
 
@@ -56,18 +56,13 @@ def home_of(scope: Scope) -> Place:
     return Place()
 
 
-def branch_territory(scope: Scope) -> frozenset[str]:
-    office = BranchOffice.objects.filter(code=scope.branch_code).first()
-    return frozenset(office.territory.values_list("code", flat=True)) if office else frozenset()
-
-
 class Reach:
     """Which region codes a user may open: a monitor's province and below, a branch's kab/kota, everything
     for the nation's monitor and the superuser, nothing further down for a Pemda admin or an OPD clerk."""
 
     def __init__(self, scope: Scope) -> None:
         self.scope = scope
-        self.territory = branch_territory(scope) if scope.role == Role.BRANCH else frozenset()
+        self.territory = queries.branch_territory(scope.branch_code) if scope.role == Role.BRANCH else frozenset()
 
     def region(self, code: str) -> bool:
         role, top = self.scope.role, self.scope.region_code
@@ -80,7 +75,7 @@ class Reach:
     def pemda(self, code: str) -> bool:
         if self.scope.role in (Role.CLERK, Role.ADMIN):
             return False
-        return self.region(code) and self.scope.restrict(Employer.objects.filter(region_id=code)).exists()
+        return self.region(code) and self.scope.holds_pemda(code)
 
 
 def asked_place(request: HttpRequest, scope: Scope, reach: Reach) -> Place:

@@ -17,14 +17,12 @@ from django.utils.translation import gettext as _
 
 from lindung.accounts.roles import Role
 from lindung.accounts.scope import Scope
-from lindung.billing.services import money
 from lindung.coverage.compliance import PemdaCompliance, assess, load_weights
-from lindung.coverage.pdf import number_text
 from lindung.domain.compliance import PILLAR_LABELS, PILLARS, Weights
-from lindung.domain.formats import date_label
+from lindung.domain.formats import date_label, number, rupiah
+from lindung.registry.queries import branch_territory
 from lindung.web.access import needs
 from lindung.web.forms import asked_day, asked_year, page_of
-from lindung.web.places import branch_territory
 
 
 def _compliance_rows(scope: Scope, on: dt.date, year: int) -> list[PemdaCompliance]:
@@ -34,13 +32,13 @@ def _compliance_rows(scope: Scope, on: dt.date, year: int) -> list[PemdaComplian
     if scope.role == Role.ADMIN:
         return [r for r in rows if r.code == scope.employer_code]
     if scope.role == Role.BRANCH:
-        territory = branch_territory(scope)
+        territory = branch_territory(scope.branch_code)
         return [r for r in rows if r.code in territory]
     return rows
 
 
 def _points(value: Decimal) -> str:
-    return number_text(value.quantize(Decimal("0.1")))
+    return number(value.quantize(Decimal("0.1")))
 
 
 def _compliance_view(r: PemdaCompliance, weights: Weights) -> dict[str, Any]:
@@ -51,13 +49,13 @@ def _compliance_view(r: PemdaCompliance, weights: Weights) -> dict[str, Any]:
         "regulasi": basis,
         "coverage": _("non-ASN %(a)s/%(b)s, rentan %(c)s/%(d)s")
         % {
-            "a": number_text(f.non_asn_enrolled),
-            "b": number_text(f.non_asn_workers),
-            "c": number_text(f.vulnerable_enrolled),
-            "d": number_text(f.vulnerable_workers),
+            "a": number(f.non_asn_enrolled),
+            "b": number(f.non_asn_workers),
+            "c": number(f.vulnerable_enrolled),
+            "d": number(f.vulnerable_workers),
         },
-        "anggaran": _("alokasi %(a)s, dibayar %(p)s") % {"a": money(f.allocated), "p": money(f.paid)},
-        "integrasi": _("KPJ %(k)s/%(e)s") % {"k": number_text(f.with_kpj), "e": number_text(f.enrolled)},
+        "anggaran": _("alokasi %(a)s, dibayar %(p)s") % {"a": rupiah(f.allocated), "p": rupiah(f.paid)},
+        "integrasi": _("KPJ %(k)s/%(e)s") % {"k": number(f.with_kpj), "e": number(f.enrolled)},
     }
     return {
         "code": r.code,
@@ -71,7 +69,7 @@ def _compliance_view(r: PemdaCompliance, weights: Weights) -> dict[str, Any]:
             {
                 "label": PILLAR_LABELS[p],
                 "points": _points(s.pillars[p] * weights.pillars[p]),
-                "max": number_text(weights.pillars[p].normalize()),
+                "max": number(weights.pillars[p].normalize()),
                 "detail": detail[p],
             }
             for p in PILLARS
@@ -97,7 +95,7 @@ def compliance(request: HttpRequest, scope: Scope) -> HttpResponse:
         "idle": len(idle),
         "page": page,
         "rows": [_compliance_view(r, weights) for r in page.object_list],
-        "weights": [(PILLAR_LABELS[p], number_text(weights.pillars[p].normalize())) for p in PILLARS],
+        "weights": [(PILLAR_LABELS[p], number(weights.pillars[p].normalize())) for p in PILLARS],
         "query": f"&{query}" if query else "",
     }
     return render(request, "web/dashboard/compliance.html", context)

@@ -23,17 +23,18 @@ from django.utils.translation import gettext as _
 
 from lindung.accounts.roles import Role
 from lindung.accounts.scope import Scope
-from lindung.billing.services import money
 from lindung.coverage import aggregates
 from lindung.coverage.exposure import LeftOut, exposure_table, left_out
-from lindung.coverage.pdf import number_text, percent_text, write_coverage_pdf
+from lindung.coverage.pdf import write_coverage_pdf
 from lindung.coverage.reports import write_coverage_xlsx
 from lindung.coverage.services import Node, TrendPoint, overdue, trend
-from lindung.domain.coverage import PROGRAMS, percent
-from lindung.domain.formats import date_label, month_label
+from lindung.domain.coverage import PROGRAMS
+from lindung.domain.coverage import percent as share
+from lindung.domain.formats import date_label, month_label, number, percent, rupiah
 from lindung.domain.periods import add_months, month_end, month_start
 from lindung.domain.reconcile import KINDS as FINDING_KINDS
 from lindung.reconcile.services import summary as reconcile_summary
+from lindung.regions.queries import boundaries_loaded
 from lindung.web import maps
 from lindung.web.access import is_htmx, needs
 from lindung.web.charts import ChartPoint, line_chart
@@ -88,21 +89,21 @@ def _trend_view(points: Sequence[TrendPoint], node: Node) -> dict[str, Any]:
     for p in points:
         label = month_label(p.month, lang)
         counts = _("%(enrolled)s dari %(workers)s pekerja") % {
-            "enrolled": number_text(p.enrolled),
-            "workers": number_text(p.workers),
+            "enrolled": number(p.enrolled),
+            "workers": number(p.workers),
         }
         rows.append(
             {
                 "month": label,
-                "workers": number_text(p.workers),
-                "enrolled": number_text(p.enrolled),
-                "coverage": percent_text(p.coverage),
+                "workers": number(p.workers),
+                "enrolled": number(p.enrolled),
+                "coverage": percent(p.coverage),
             }
         )
         chart.append(
             ChartPoint(
                 f"{label[:3]} {p.month:%y}",  # "Agu 26" ("Aug 26"): the first three letters of the month
-                f"{label}: {percent_text(p.coverage)} ({counts})",
+                f"{label}: {percent(p.coverage)} ({counts})",
                 p.coverage,
             )
         )
@@ -123,9 +124,9 @@ def _children(node: Node, reach: Reach, on: dt.date | None) -> list[dict[str, An
         {
             "code": c.code,
             "name": c.name,
-            "workers": number_text(c.counts.workers),
-            "enrolled": number_text(c.counts.enrolled),
-            "coverage": percent_text(c.counts.coverage),
+            "workers": number(c.counts.workers),
+            "enrolled": number(c.counts.enrolled),
+            "coverage": percent(c.counts.coverage),
             "css": maps.area_class(c.counts.coverage),
             "href": _child_link(c, reach, on),
         }
@@ -138,7 +139,7 @@ def _map(node: Node, reach: Reach, on: dt.date, asked: dt.date | None) -> dict[s
     regions = [c for c in node.children if c.kind in REGION_KINDS]
     if not regions:
         return None
-    loaded = set(maps.boundaries_loaded([c.code for c in regions]))
+    loaded = set(boundaries_loaded([c.code for c in regions]))
     missing = [c.name for c in regions if c.code not in loaded]
     if not loaded:
         return {"svg": "", "missing": missing}
@@ -148,9 +149,9 @@ def _map(node: Node, reach: Reach, on: dt.date, asked: dt.date | None) -> dict[s
             _("%(name)s: %(pct)s (%(enrolled)s dari %(workers)s pekerja)")
             % {
                 "name": c.name,
-                "pct": percent_text(c.counts.coverage),
-                "enrolled": number_text(c.counts.enrolled),
-                "workers": number_text(c.counts.workers),
+                "pct": percent(c.counts.coverage),
+                "enrolled": number(c.counts.enrolled),
+                "workers": number(c.counts.workers),
             },
             maps.area_class(c.counts.coverage),
             _child_link(c, reach, asked),
@@ -167,10 +168,10 @@ def _arrears(on: dt.date, ids: list[int] | None) -> list[dict[str, Any]]:
         {
             "code": d.code,
             "name": d.name,
-            "invoices": number_text(d.invoices),
-            "balance": money(d.balance),
-            "buckets": [(label, money(amount)) for label, amount in d.buckets.items() if amount],
-            "late_fee": money(d.late_fee),
+            "invoices": number(d.invoices),
+            "balance": rupiah(d.balance),
+            "buckets": [(label, rupiah(amount)) for label, amount in d.buckets.items() if amount],
+            "late_fee": rupiah(d.late_fee),
         }
         for d in overdue(on, ids)
     ]
@@ -186,18 +187,18 @@ def _unprotected(unprotected: LeftOut) -> dict[str, Any] | None:
     if whole is None:
         return {"missing": unprotected.missing}
     return {
-        "workers": number_text(whole.workers),
-        "per_worker": money(whole.per_worker),
-        "liability": money(whole.liability),
-        "monthly_cost": money(whole.monthly_cost),
+        "workers": number(whole.workers),
+        "per_worker": rupiah(whole.per_worker),
+        "liability": rupiah(whole.liability),
+        "monthly_cost": rupiah(whole.monthly_cost),
         "count": whole.workers,
         "parts": [
             {
                 "code": e.code,
                 "name": e.name,
-                "workers": number_text(e.workers),
-                "liability": money(e.liability),
-                "monthly_cost": money(e.monthly_cost),
+                "workers": number(e.workers),
+                "liability": rupiah(e.liability),
+                "monthly_cost": rupiah(e.monthly_cost),
             }
             for e in unprotected.parts[:LIST_LIMIT]
         ],
@@ -210,19 +211,19 @@ def _findings(scope: Scope) -> list[tuple[str, str, str]] | None:
     rows = reconcile_summary(scope)
     if not rows:
         return None
-    return [(kind, FINDING_KINDS[kind], number_text(n)) for kind, n in finding_totals(rows).items()]
+    return [(kind, FINDING_KINDS[kind], number(n)) for kind, n in finding_totals(rows).items()]
 
 
 def _figures(node: Node) -> list[tuple[str, str]]:
     c = node.counts
     shown = [
-        (number_text(c.workers), _("pekerja di daftar")),
-        (number_text(c.enrolled), _("peserta aktif")),
-        (percent_text(c.coverage), _("cakupan")),
-        (number_text(len(node.units_without_enrolment)), _("unit tanpa peserta")),
+        (number(c.workers), _("pekerja di daftar")),
+        (number(c.enrolled), _("peserta aktif")),
+        (percent(c.coverage), _("cakupan")),
+        (number(len(node.units_without_enrolment)), _("unit tanpa peserta")),
     ]
     if node.kind in ("nation", "provinsi", "branch"):
-        shown.append((number_text(len(node.employers_without_enrolment)), _("Pemda tanpa peserta")))
+        shown.append((number(len(node.employers_without_enrolment)), _("Pemda tanpa peserta")))
     return shown
 
 
@@ -255,8 +256,7 @@ def home(request: HttpRequest, scope: Scope) -> HttpResponse:
         "figures": _figures(node),
         "children": _children(node, reach, keep),
         "programs": [
-            (p, number_text(c.programs.get(p, 0)), percent_text(percent(c.programs.get(p, 0), c.workers)))
-            for p in PROGRAMS
+            (p, number(c.programs.get(p, 0)), percent(share(c.programs.get(p, 0), c.workers))) for p in PROGRAMS
         ],
         "units_without": node.units_without_enrolment[:LIST_LIMIT],
         "units_without_more": max(len(node.units_without_enrolment) - LIST_LIMIT, 0),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.core.paginator import Page, Paginator
@@ -31,9 +31,11 @@ from lindung.enrolment.roster import (
     workers_by_id,
 )
 from lindung.registry import services
-from lindung.registry.models import Employer, Worker, WorkUnit
 from lindung.web.access import is_htmx, needs
 from lindung.web.forms import actor, form_error, page_lang
+
+if TYPE_CHECKING:
+    from lindung.registry.models import Employer, Worker, WorkUnit
 
 PER_PAGE = 50
 

@@ -10,11 +10,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lindung.accounts import services
-from lindung.accounts.models import ApiToken
 from lindung.accounts.roles import Role
 from lindung.accounts.scope import Scope
 from lindung.domain.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from lindung.registry.models import BranchOffice
+from lindung.registry.queries import branches
 from lindung.web.access import needs
 
 
@@ -22,7 +21,7 @@ def _form_context(scope: Scope) -> dict[str, object]:
     return {
         "roles": services.grantable_roles(scope),
         "units": list(scope.units().select_related("employer")) if scope.role == Role.ADMIN else [],
-        "branches": list(BranchOffice.objects.order_by("code")) if scope.role == Role.SUPERUSER else [],
+        "branches": branches() if scope.role == Role.SUPERUSER else [],
         "assignments": services.managed_users(scope),
         "throttles": services.login_throttles(scope),
     }
@@ -87,7 +86,7 @@ def tokens(request: HttpRequest, scope: Scope) -> HttpResponse:
     if request.method == "POST":
         name = request.POST.get("name", "").strip() or _("integrasi")
         secret = services.create_token(request.user, name).secret  # type: ignore[arg-type]
-    rows = ApiToken.objects.filter(user=request.user.pk).order_by("-created_at")
+    rows = services.tokens_of(request.user.pk)
     return render(request, "web/users/tokens.html", {"tokens": rows, "secret": secret})
 
 
