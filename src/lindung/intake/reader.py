@@ -21,6 +21,7 @@ import fastexcel
 import polars as pl
 
 from lindung.domain.errors import Issue, NotFound, ValidationFailed
+from lindung.domain.formats import thousands
 from lindung.domain.messages import Lang, render
 from lindung.domain.sheets import ISSUE_SCHEMA, Field, HeaderMap, map_headers
 
@@ -134,7 +135,7 @@ def _decode(data: bytes, name: str, lang: Lang) -> tuple[str, bytes]:
             text = data.decode(encoding)
             encoded = text.encode("utf-8")
     except UnicodeDecodeError as exc:
-        raise refuse("encoding", f"{exc.start + 1:,}".replace(",", ".")) from exc
+        raise refuse("encoding", thousands(exc.start + 1)) from exc
     # A binary file shows control codes in its first kilobytes; a NUL anywhere is never text.
     if "\x00" in text or _CONTROL.search(text, 0, 65536):
         raise refuse("binary")
@@ -406,7 +407,7 @@ def read_sheet(path: Path, fields: Sequence[Field], lang: Lang, optional: frozen
     if len(warnings) > MAX_UNKNOWN_LISTED:
         # One issue, not one per column: a sheet with thousands of stray columns must stay readable.
         named = ", ".join(f'"{h[:40]}"' for h in headers.unknown[:5]) + ", …"
-        count = f"{len(headers.unknown):,}".replace(",", ".")
+        count = thousands(len(headers.unknown))
         warnings = [
             Issue(
                 table.header_row,

@@ -30,7 +30,7 @@ from lindung.accounts.scope import Scope
 from lindung.domain.contributions import wage_floors
 from lindung.domain.errors import Issue, NotFound, ValidationFailed
 from lindung.domain.messages import Lang, render
-from lindung.domain.privacy import mask_nik
+from lindung.domain.formats import mask_nik, rupiah
 from lindung.domain.rates import load_rate_book
 from lindung.domain.roster import (
     EXISTING_SCHEMA,
@@ -131,7 +131,7 @@ def _only_employer(scope: Scope) -> str:
 def wage_floor(on: dt.date) -> tuple[int, str]:
     """The absolute floor of the reported wage in force on `on` (RateBook `wage.absolute_floor`)."""
     floor = wage_floors(load_rate_book(), on).absolute
-    return floor, f"Rp{floor:,}".replace(",", ".")
+    return floor, rupiah(floor)
 
 
 def _units_frame(employer: Employer) -> pl.DataFrame:
