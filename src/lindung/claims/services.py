@@ -431,7 +431,7 @@ def upcoming(scope: Scope, today: dt.date, *, days: int = 60) -> list[tuple[Clai
 
 def as_dict(claim: Claim) -> dict[str, Any]:
     """The claim for a listing, a page or the API; the worker's NIK masked (the worker's own page shows it)."""
-    from lindung.domain.privacy import mask_nik
+    from lindung.domain.formats import mask_nik
 
     now = timezone.now()
     deadlines = rules.report_deadlines(claim.kind, claim.event_at, claim.reported_at, claim.doctor_at, claim.stage_2_at)

@@ -19,6 +19,7 @@ from django.db.models.functions import Greatest
 from lindung.billing.services import money
 from lindung.coverage.tables import Column, Table
 from lindung.domain.errors import ValidationFailed
+from lindung.domain.formats import thousands as _n
 from lindung.domain.money import percent_fraction
 from lindung.domain.rates import RateBook, load_rate_book
 from lindung.enrolment.models import Membership
@@ -134,10 +135,6 @@ def sentence(whole: Exposure) -> str:
         f"membayar sendiri (PP 44/2015) rata-rata {money(whole.per_worker)}; untuk mereka semua "
         f"{money(whole.liability)}. Melindungi mereka (JKK kelas 1 dan JKM): {money(whole.monthly_cost)} sebulan."
     )
-
-
-def _n(value: int) -> str:
-    return f"{value:,}".replace(",", ".")
 
 
 def exposure_table(unprotected: LeftOut, on: dt.date) -> Table | None:

@@ -11,6 +11,7 @@ from lindung.billing.exports import period_label
 from lindung.coverage.services import Node, TrendPoint
 from lindung.coverage.tables import Cell, Column, Table, write_xlsx
 from lindung.domain.coverage import PROGRAMS
+from lindung.domain.formats import thousands
 
 __all__ = ["GROUP_COLUMNS", "coverage_tables", "write_coverage_xlsx"]
 
@@ -118,7 +119,7 @@ def units_table(node: Node, on: dt.date) -> Table:
         [u.employer, names.get(u.employer, ""), u.code, u.name, UNIT_KINDS.get(u.kind, u.kind)]
         for u in node.units_without_enrolment
     ]
-    note = f"{_on(on)}: {len(rows):,} unit kerja yang belum mendaftarkan seorang pun pekerjanya.".replace(",", ".")
+    note = f"{_on(on)}: {thousands(len(rows))} unit kerja yang belum mendaftarkan seorang pun pekerjanya."
     return Table("Unit tanpa peserta", columns, rows, note)
 
 

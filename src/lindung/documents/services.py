@@ -16,7 +16,7 @@ from lindung.coverage.services import coverage_tree
 from lindung.documents.models import Document
 from lindung.documents.tokens import new_token_id, sign, unsign
 from lindung.domain.errors import Conflict, NotFound
-from lindung.domain.privacy import mask_nik
+from lindung.domain.formats import mask_nik
 from lindung.enrolment.models import Agreement, Membership
 from lindung.enrolment.services import agreement_in_force
 from lindung.registry.models import BranchOffice, Employer

@@ -29,8 +29,8 @@ from django.utils.translation import gettext as _
 from lindung.accounts.scope import Scope
 from lindung.domain.contributions import wage_floors
 from lindung.domain.errors import Issue, NotFound, ValidationFailed
-from lindung.domain.messages import Lang, render
 from lindung.domain.formats import mask_nik, rupiah
+from lindung.domain.messages import Lang, render
 from lindung.domain.rates import load_rate_book
 from lindung.domain.roster import (
     EXISTING_SCHEMA,

@@ -20,8 +20,8 @@ from pathlib import Path
 import polars as pl
 
 from lindung.domain.errors import Issue, NotFound, ValidationFailed
+from lindung.domain.formats import mask_nik
 from lindung.domain.parsing import with_dates, with_rupiah
-from lindung.domain.privacy import mask_nik
 from lindung.domain.sheets import Field, map_headers
 from lindung.intake.reader import read_sheet, text_encoding
 

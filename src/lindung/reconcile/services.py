@@ -27,7 +27,7 @@ from lindung.accounts.roles import Role
 from lindung.accounts.scope import Scope
 from lindung.domain.contributions import compute_contribution
 from lindung.domain.errors import NotFound, PermissionDenied, ValidationFailed
-from lindung.domain.privacy import mask_nik
+from lindung.domain.formats import mask_nik
 from lindung.domain.rates import load_rate_book
 from lindung.domain.reconcile import (
     KINDS,

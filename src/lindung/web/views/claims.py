@@ -22,8 +22,7 @@ from lindung.claims.models import Claim
 from lindung.domain import claims as rules
 from lindung.domain.benefits import body_parts, parse_parts
 from lindung.domain.errors import LindungError, NotFound, ValidationFailed
-from lindung.domain.formats import too_big
-from lindung.domain.privacy import mask_nik
+from lindung.domain.formats import mask_nik, too_big
 from lindung.domain.rates import load_rate_book
 from lindung.web.access import needs
 from lindung.web.forms import actor, form_error, page_of, parse_date, parse_rupiah, refusal_status, refuse

@@ -23,8 +23,7 @@ from lindung.accounts.scope import Scope
 from lindung.billing.services import money
 from lindung.coverage.tables import Column, Table, write_xlsx
 from lindung.domain.errors import LindungError, ValidationFailed
-from lindung.domain.formats import too_big
-from lindung.domain.privacy import mask_nik
+from lindung.domain.formats import mask_nik, too_big
 from lindung.domain.reconcile import DESCRIPTIONS, KINDS, RESOLUTIONS, STATES
 from lindung.reconcile import services
 from lindung.reconcile.loading import Target, load_source, target_of

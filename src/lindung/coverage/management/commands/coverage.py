@@ -16,11 +16,8 @@ from lindung.coverage.reports import coverage_tables
 from lindung.coverage.services import Node, Overdue, TrendPoint, coverage_tree, overdue, scope_employer_ids, trend
 from lindung.coverage.tables import Column, Table, write_xlsx
 from lindung.domain.billing import AGEING_BUCKETS
+from lindung.domain.formats import thousands as _n
 from lindung.registry.models import Employer
-
-
-def _n(value: int) -> str:
-    return f"{value:,}".replace(",", ".")
 
 
 def _pct(node: Node) -> str:

@@ -22,13 +22,10 @@ from lindung.coverage.services import scope_employer_ids
 from lindung.coverage.tables import Column, Table, write_xlsx
 from lindung.domain.compliance import PILLAR_LABELS, PILLARS, Weights
 from lindung.domain.coverage import percent
+from lindung.domain.formats import thousands as _n
 from lindung.domain.parsing import one_rupiah
 from lindung.enrolment.models import Agreement
 from lindung.registry.models import Employer
-
-
-def _n(value: int) -> str:
-    return f"{value:,}".replace(",", ".")
 
 
 def _pct(value: Decimal | None) -> str:

@@ -9,11 +9,12 @@ from django.core.management.base import CommandParser
 from lindung.cli import LindungCommand, actor, add_format, format_issue, print_json
 from lindung.coverage.regional import RegionalRow, import_regional, regional_coverage
 from lindung.coverage.tables import Column, Table, write_xlsx
+from lindung.domain.formats import thousands
 from lindung.domain.periods import parse_period
 
 
 def _n(value: int | None) -> str:
-    return "-" if value is None else f"{value:,}".replace(",", ".")
+    return "-" if value is None else thousands(value)
 
 
 def _pct(value: Decimal | None) -> str:

@@ -11,10 +11,7 @@ from django.utils import timezone
 from lindung.cli import LindungCommand, actor, add_format, print_json
 from lindung.coverage.tables import Column, Table, write_xlsx
 from lindung.coverage.targets import TargetRow, default_day, import_targets, set_target, targets_vs_actuals
-
-
-def _n(value: int) -> str:
-    return f"{value:,}".replace(",", ".")
+from lindung.domain.formats import thousands as _n
 
 
 def _pct(value: Decimal | None) -> str:

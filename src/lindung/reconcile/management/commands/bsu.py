@@ -16,16 +16,12 @@ from lindung.cli import LindungCommand, add_format, print_json
 from lindung.coverage.tables import Column, Table, write_xlsx
 from lindung.domain.bsu import BsuRule, Participant, judge, load_bsu_rule, wage_limit
 from lindung.domain.errors import NotFound, ValidationFailed
+from lindung.domain.formats import mask_nik, rupiah, thousands
 from lindung.domain.parsing import one_rupiah
-from lindung.domain.privacy import mask_nik
 from lindung.reconcile.loading import stored_path, target_of
 from lindung.reconcile.models import SourceFile
 from lindung.reconcile.services import participants_for
 from lindung.registry.models import Employer, Employment
-
-
-def _n(value: int) -> str:
-    return f"{value:,}".replace(",", ".")
 
 
 def read_umk(path: Path, region: str) -> int | None:
@@ -147,8 +143,8 @@ class Command(LindungCommand):
             f"{money(summary['wage_limit'])}{'' if umk else ' (tanpa --umk: batas Rp3,5 juta)'}; data peserta {source}."
         )
         self.stdout.write(
-            f"{employer.name}: {_n(len(eligible))} dari {_n(len(rows))} pekerja memenuhi syarat "
-            f"({money(summary['total_amount'])}); {_n(len(narrowly))} hampir memenuhi{':' if narrowly else '.'}"
+            f"{employer.name}: {thousands(len(eligible))} dari {thousands(len(rows))} pekerja memenuhi syarat "
+            f"({money(summary['total_amount'])}); {thousands(len(narrowly))} hampir memenuhi{':' if narrowly else '.'}"
         )
         for warning in warnings:
             self.stdout.write(f"Perhatian: {warning}")
@@ -192,7 +188,7 @@ def _tables(rule: BsuRule, rows: list[tuple[Employment, Any]], summary: dict[str
         table(
             "Memenuhi syarat",
             [(e, v) for e, v in rows if v.eligible],
-            f"{basis} Rp{rule.amount:,} seorang.".replace(",", "."),
+            f"{basis} {rupiah(rule.amount)} seorang.",
         ),
         table(
             "Hampir memenuhi", [(e, v) for e, v in rows if v.narrowly], f"{basis} Satu syarat tidak terpenuhi: periksa."
