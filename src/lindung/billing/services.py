@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 import polars as pl
@@ -22,10 +21,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from lindung.billing.models import Adjustment, Invoice, InvoiceFunding, InvoiceLine, InvoiceSubtotal, Payment
+from lindung.domain import formats
 from lindung.domain.billing import ageing_bucket, due_date, late_fee
 from lindung.domain.contributions import contribution_frame
 from lindung.domain.errors import Conflict, NotFound, ValidationFailed
-from lindung.domain.formats import date_label, month_label
+from lindung.domain.formats import date_label, month_label, rupiah
 from lindung.domain.money import split
 from lindung.domain.periods import FIRST_YEAR, LAST_YEAR, add_months, in_years, month_end, month_start
 from lindung.enrolment.models import Agreement, Funder
@@ -417,7 +417,7 @@ def record_payment(
                 return existing, False
             raise Conflict(
                 f"Kode iuran {code} sudah tercatat untuk {invoice.number} "
-                f"({money(existing.amount)} pada {date_label(existing.paid_on)}); pembayaran tidak dicatat dua kali"
+                f"({rupiah(existing.amount)} pada {date_label(existing.paid_on)}); pembayaran tidak dicatat dua kali"
             )
         cs = open_changeset(actor, f"payment add {invoice.number} {code}")
         payment = Payment.objects.create(
@@ -432,7 +432,7 @@ def check_payment_amount(amount: int) -> None:
         raise ValidationFailed("Jumlah pembayaran harus lebih dari 0")
     if amount > PAYMENT_MAX:
         raise ValidationFailed(
-            f"Jumlah pembayaran lebih dari {money(PAYMENT_MAX)}, batas satu pembayaran; periksa jumlah nolnya"
+            f"Jumlah pembayaran lebih dari {rupiah(PAYMENT_MAX)}, batas satu pembayaran; periksa jumlah nolnya"
         )
 
 
@@ -472,6 +472,15 @@ class Statement:
     @property
     def bucket(self) -> str:
         return ageing_bucket(self.days_overdue) if self.balance > 0 else ""
+
+    @property
+    def state(self) -> str:
+        """ "paid" (nothing owed), "overdue" (owed after the due date), "partial" (something paid) or "open"."""
+        if self.balance <= 0:
+            return "paid"
+        if self.invoice.due_date < self.on:
+            return "overdue"
+        return "partial" if self.paid > 0 else "open"
 
     def as_dict(self) -> dict[str, Any]:
         inv = self.invoice
@@ -533,6 +542,6 @@ def funding_of(invoice: Invoice) -> list[tuple[Funder, int]]:
     return [(f.funder, f.amount) for f in invoice.funding.select_related("funder")]
 
 
-def money(value: int | Decimal) -> str:
-    """Rp1.234.567: the way an Indonesian reader writes rupiah."""
-    return f"Rp{int(value):,}".replace(",", ".")
+# Rp1.234.567. To be removed once web/views (reconcile, claims, compliance, dashboard), claims, coverage and
+# reconcile use domain.formats.rupiah, as billing does.
+money = formats.rupiah
