@@ -517,7 +517,7 @@ def _billed_frame(ctx: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
 
     services.contribution_frame = capture
     try:
-        lines, _ = services.billed_month(ctx["employer"], ctx["agreement"], ctx["start"], services.Scope())
+        lines, _ = services.billed_month(ctx["employer"], ctx["agreement"], ctx["start"], services.InvoicePart())
     finally:
         services.contribution_frame = original
     captured["lines"] = lines

@@ -18,8 +18,8 @@ from django.urls import reverse
 
 from lindung.billing.budget import project_budget
 from lindung.billing.models import Invoice, Payment
-from lindung.billing.services import issue_invoice, money
-from lindung.domain.privacy import mask_nik
+from lindung.billing.services import issue_invoice
+from lindung.domain.formats import mask_nik, rupiah
 from lindung.enrolment.models import Agreement, Membership
 from lindung.intake.services import import_roster
 from lindung.web.forms import parse_rupiah
@@ -59,7 +59,7 @@ def test_an_admin_issues_the_june_invoice_through_the_page_and_sees_it(personas:
     assert response["Location"] == reverse("invoice", args=[invoice.pk])
     page = body(admin.get(response["Location"]))
     assert invoice.number in page
-    assert money(invoice.total) in page
+    assert rupiah(invoice.total) in page
     # By hand: three workers at Rp2,500,000 (JKK class 1 + JKM): 0.24% = 6,000 and 0.30% = 7,500, so
     # 13,500 each and 3 x 13,500 = 40,500.
     assert (invoice.workers, invoice.employer_amount, invoice.worker_amount, invoice.total) == (3, 40_500, 0, 40_500)
@@ -245,7 +245,7 @@ def test_the_arrears_page_lists_the_unpaid_invoice_with_its_age(world: World, pe
     page = body(personas["branch"].get(reverse("arrears"), {"on": on.isoformat()}))
     assert invoice.number in page
     assert "1-30 hari" in page
-    assert money(invoice.total) in page
+    assert rupiah(invoice.total) in page
     later = body(
         personas["admin"].get(reverse("arrears"), {"on": (invoice.due_date + dt.timedelta(days=100)).isoformat()})
     )

@@ -1,9 +1,10 @@
-"""Invoices and payments in the caller's scope; recording a payment needs `payment.record`."""
+"""Invoices and payments in the caller's scope, read through billing.queries as the pages read them; recording a
+payment needs `payment.record`."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -23,10 +24,13 @@ from lindung.api.schemas import (
     PaymentOut,
     PaymentPage,
 )
-from lindung.billing.models import Invoice, Payment
-from lindung.billing.services import record_payment, statements
+from lindung.billing import queries
+from lindung.billing.services import record_payment
 from lindung.domain.errors import ValidationFailed
 from lindung.domain.periods import FIRST_YEAR, LAST_YEAR, in_years, parse_period
+
+if TYPE_CHECKING:
+    from lindung.billing.models import Invoice, Payment
 
 router = Router(tags=["tagihan"])
 ERRORS: dict[int, type[Error]] = {400: Error, 401: Error, 403: Error, 404: Error, 409: Error, 422: Error}
@@ -74,12 +78,13 @@ def _payment_item(p: Payment) -> dict[str, Any]:
 @router.get("/invoices", response={200: InvoicePage, **ERRORS}, openapi_extra={"x-lindung-action": "billing.view"})
 def invoices(request: HttpRequest, filters: Query[InvoiceFilters], paging: Query[Paging]) -> dict[str, Any]:
     scope = scope_for(request, "billing.view")
-    qs = scope.restrict(Invoice.objects.select_related("employer", "unit"))
-    if filters.period:
-        qs = qs.filter(period=_period(filters.period))
-    if filters.employer:
-        qs = qs.filter(employer__region_id=filters.employer)
-    return page(qs.order_by("-period", "number"), paging, _invoice_item)
+    found = queries.invoices(
+        scope,
+        period=_period(filters.period) if filters.period else None,
+        employer_code=filters.employer or "",
+        order=queries.API_ORDER,
+    )
+    return page(found, paging, _invoice_item)
 
 
 @router.get(
@@ -88,9 +93,9 @@ def invoices(request: HttpRequest, filters: Query[InvoiceFilters], paging: Query
 def invoice(request: HttpRequest, number: str) -> dict[str, Any]:
     """An invoice with its subtotals per unit and program, its payments and today's statement."""
     scope = scope_for(request, "billing.view")
-    inv = scope.get(Invoice.objects.select_related("employer", "unit", "agreement"), number=number)
-    statement = statements([inv], timezone.localdate())[0]
-    subtotals = inv.subtotals.select_related("unit").order_by("unit__code", "program")
+    inv = queries.invoice_by_number(scope, number)
+    statement = queries.invoice_statements(scope, [inv], timezone.localdate())[0]
+    subtotals = queries.invoice_subtotals(scope, inv)
     return _invoice_item(inv) | {
         "subtotals": [
             {
@@ -102,7 +107,7 @@ def invoice(request: HttpRequest, number: str) -> dict[str, Any]:
             }
             for s in subtotals
         ],
-        "payments": [_payment_item(p) for p in inv.payments.select_related("invoice").order_by("paid_on", "id")],
+        "payments": [_payment_item(p) for p in queries.invoice_payments(scope, inv)],
         "statement": statement.as_dict(),
     }
 
@@ -110,10 +115,8 @@ def invoice(request: HttpRequest, number: str) -> dict[str, Any]:
 @router.get("/payments", response={200: PaymentPage, **ERRORS}, openapi_extra={"x-lindung-action": "billing.view"})
 def payments(request: HttpRequest, filters: Query[PaymentFilters], paging: Query[Paging]) -> dict[str, Any]:
     scope = scope_for(request, "billing.view")
-    qs = scope.restrict(Payment.objects.select_related("invoice"))
-    if filters.invoice:
-        qs = qs.filter(invoice__number=filters.invoice.strip())
-    return page(qs.order_by("-paid_on", "-id"), paging, _payment_item)
+    found = queries.payments(scope, invoice_number=filters.invoice.strip() if filters.invoice else None)
+    return page(found, paging, _payment_item)
 
 
 @router.post(
@@ -126,7 +129,7 @@ def add_payment(request: HttpRequest, number: str, body: PaymentIn) -> Status[di
     nothing (200, created false); with another day or amount it is refused (409)."""
     scope = scope_for(request, "payment.record")
     user, _ = caller(request)
-    inv = scope.get(Invoice.objects.all(), number=number)
+    inv = queries.invoice_by_number(scope, number)
     payment, created = record_payment(
         inv.number, amount=body.amount, paid_on=body.paid_on, billing_code=body.billing_code, actor=user.username
     )

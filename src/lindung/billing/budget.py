@@ -30,11 +30,11 @@ import polars as pl
 import xlsxwriter
 from django.utils import timezone
 
-from lindung.billing.exports import MONEY_FORMAT, MONTH_NAMES, percent_text
+from lindung.billing.exports import MONEY_FORMAT, MONTH_NAMES
 from lindung.billing.services import PROGRAM_COLUMNS
 from lindung.domain.contributions import contribution_frame, wage_floors
 from lindung.domain.errors import ValidationFailed
-from lindung.domain.formats import date_label
+from lindung.domain.formats import date_label, rate, rupiah
 from lindung.domain.money import share_expr, split
 from lindung.domain.periods import FIRST_YEAR, LAST_YEAR, in_years
 from lindung.domain.rates import RateBook
@@ -260,10 +260,6 @@ class Projection:
         }
 
 
-def _rupiah(amount: int) -> str:
-    return f"Rp{amount:,}".replace(",", ".")
-
-
 def _months_label(months: list[int]) -> str:
     return ", ".join(MONTH_NAMES[m - 1] for m in months)
 
@@ -342,7 +338,7 @@ def project_budget(
         notes.append(f"Tidak ada penugasan aktif di {employer.name} pada {date_label(on)}.")
     elif increase_percent:
         notes.append(
-            f"Upah setiap pekerja dinaikkan {percent_text(increase_percent)}% "
+            f"Upah setiap pekerja dinaikkan {rate(increase_percent)}% "
             "(dibulatkan ke rupiah terdekat, setengah ke atas)."
         )
     ending = roster.filter(pl.col("end_date") <= dt.date(year, 12, 31)).height
@@ -428,7 +424,7 @@ def _month_frame(
         wage = pl.lit(agreement.reported_wage, pl.Int64)
         notes.append(
             f"Perjanjian {SEGMENT_LABELS[segment]} berlaku sejak {date_label(agreement.effective_from)} memakai upah "
-            f"yang dilaporkan {_rupiah(agreement.reported_wage)} untuk setiap pekerja; kenaikan upah tidak diterapkan."
+            f"yang dilaporkan {rupiah(agreement.reported_wage)} untuk setiap pekerja; kenaikan upah tidak diterapkan."
         )
     else:
         wage = pl.col("raised_wage")
@@ -443,7 +439,7 @@ def _month_frame(
         under = frame.filter(pl.col("wage") < floor).height
         if under:
             notes.append(
-                f"{under} pekerja dengan upah di bawah batas mutlak {_rupiah(floor)} tidak dihitung "
+                f"{under} pekerja dengan upah di bawah batas mutlak {rupiah(floor)} tidak dihitung "
                 "(tidak dapat didaftarkan ke BPJS TK)."
             )
             frame = frame.filter(pl.col("wage") >= floor)
@@ -486,13 +482,13 @@ def _cap_notes(used: list[_AgreementData], year: int) -> list[str]:
         if from_march.valid_from < march:
             notes.append(
                 f"Batas upah JP mulai 1 Maret {year} belum ada dalam data tarif; batas terakhir yang diketahui "
-                f"{_rupiah(from_march.amount('amount'))} (berlaku sejak {date_label(from_march.valid_from)}) "
+                f"{rupiah(from_march.amount('amount'))} (berlaku sejak {date_label(from_march.valid_from)}) "
                 f"dipakai sampai Desember {year}. Perbarui rates/jp_cap.toml setelah BPJS TK mengumumkannya."
             )
         else:
             notes.append(
-                f"Batas upah JP: {_rupiah(january.amount('amount'))} untuk Januari-Februari {year}, "
-                f"{_rupiah(from_march.amount('amount'))} mulai Maret {year} "
+                f"Batas upah JP: {rupiah(january.amount('amount'))} untuk Januari-Februari {year}, "
+                f"{rupiah(from_march.amount('amount'))} mulai Maret {year} "
                 f"({from_march.regulation} [{from_march.confidence}])."
             )
     return notes
@@ -609,7 +605,7 @@ def write_budget_xlsx(projection: Projection, path: Path) -> None:
         ("Pemberi kerja", p.employer_name),
         ("Kode wilayah", p.employer_code),
         ("Tahun anggaran", str(p.year)),
-        ("Kenaikan upah (%)", percent_text(p.increase_percent)),
+        ("Kenaikan upah (%)", rate(p.increase_percent)),
         ("Daftar pekerja per tanggal", p.on.isoformat()),
         ("Penugasan dihitung", p.workers),
         ("Penugasan tanpa perjanjian (tidak dihitung)", p.not_covered),

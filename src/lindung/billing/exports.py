@@ -17,7 +17,6 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -29,8 +28,7 @@ from django.utils import timezone
 from lindung.billing.models import Adjustment, Invoice, InvoiceLine, InvoiceSubtotal, Payment
 from lindung.billing.services import PROGRAM_COLUMNS, funded_amount, funding_of, statements
 from lindung.domain.errors import Issue, ValidationFailed
-from lindung.domain.formats import MONTH_NAMES, month_label
-from lindung.domain.privacy import mask_nik
+from lindung.domain.formats import MONTH_NAMES, date_label, mask_nik, month_label, rate, rupiah
 from lindung.domain.rates import CONFIDENCE_MARKS
 from lindung.domain.sheets import neutralise_formula
 from lindung.enrolment.models import Agreement, Membership
@@ -45,7 +43,6 @@ __all__ = [
     "invoice_lines",
     "layouts",
     "load_layout",
-    "percent_text",
     "period_label",
     "write_invoice_xlsx",
     "write_upload_file",
@@ -58,16 +55,6 @@ MONEY_FORMAT = "#,##0"
 def period_label(day: dt.date) -> str:
     """2024-05-01 -> "Mei 2024"."""
     return month_label(day)
-
-
-def percent_text(value: Decimal) -> str:
-    """Decimal("7.50") -> "7,5": a percent as an Indonesian reader writes it."""
-    return f"{value.normalize():f}".replace(".", ",")
-
-
-def _day_label(day: dt.date) -> str:
-    """2024-06-17 -> "17 Juni 2024"."""
-    return f"{day.day} {period_label(day)}"
 
 
 # --- the invoice's lines -----------------------------------------------------------------------
@@ -209,8 +196,8 @@ def _basis_label(agreement: Agreement) -> str:
     if agreement.basis_number:
         parts.append(f"nomor {agreement.basis_number}")
     if agreement.basis_date:
-        parts.append(f"tanggal {_day_label(agreement.basis_date)}")
-    parts.append(f"berlaku sejak {_day_label(agreement.effective_from)}")
+        parts.append(f"tanggal {date_label(agreement.basis_date)}")
+    parts.append(f"berlaku sejak {date_label(agreement.effective_from)}")
     return " ".join(parts)
 
 
@@ -293,7 +280,7 @@ def _write_summary(sheet: Any, invoice: Invoice, on: dt.date, s: _Styles) -> Non
     funding = funding_of(invoice)
     for funder, amount in funding:
         out.write(
-            [funder.name, funder.get_kind_display(), percent_text(funder.share), amount],
+            [funder.name, funder.get_kind_display(), rate(funder.share), amount],
             [
                 s.text,
                 s.text,
@@ -307,7 +294,7 @@ def _write_summary(sheet: Any, invoice: Invoice, on: dt.date, s: _Styles) -> Non
         if agreement.worker_share_payer == Agreement.Payer.WORKER
         else "seluruh tagihan"
     )
-    out.write([f"Dibagi dari {basis}: Rp{funded_amount(invoice, agreement):,}".replace(",", ".")], [s.note])
+    out.write([f"Dibagi dari {basis}: {rupiah(funded_amount(invoice, agreement))}"], [s.note])
     out.skip()
 
     out.write(["Koreksi", "Alasan", "Tanggal", "Rupiah"], four)
@@ -326,7 +313,7 @@ def _write_summary(sheet: Any, invoice: Invoice, on: dt.date, s: _Styles) -> Non
         out.write(["Belum ada pembayaran"], [s.note])
     out.skip()
 
-    out.write([f"Keadaan per {_day_label(on)}", "Rupiah"], [s.header, s.header])
+    out.write([f"Keadaan per {date_label(on)}", "Rupiah"], [s.header, s.header])
     pair("Tagihan setelah koreksi", statement.owed, s.money)
     pair("Sudah dibayar", statement.paid, s.money)
     if statement.balance >= 0:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 import polars as pl
@@ -22,10 +21,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from lindung.billing.models import Adjustment, Invoice, InvoiceFunding, InvoiceLine, InvoiceSubtotal, Payment
+from lindung.domain import formats
 from lindung.domain.billing import ageing_bucket, due_date, late_fee
 from lindung.domain.contributions import contribution_frame
 from lindung.domain.errors import Conflict, NotFound, ValidationFailed
-from lindung.domain.formats import date_label, month_label
+from lindung.domain.formats import date_label, month_label, rupiah
 from lindung.domain.money import split
 from lindung.domain.periods import FIRST_YEAR, LAST_YEAR, add_months, in_years, month_end, month_start
 from lindung.enrolment.models import Agreement, Funder
@@ -77,8 +77,9 @@ _MEMBERS_SCHEMA: dict[str, type[pl.DataType]] = {
 
 
 @dataclass(frozen=True)
-class Scope:
-    """The whole employer, one NPP divisi, or one unit."""
+class InvoicePart:
+    """The part of an employer one invoice bills: the whole employer, one NPP divisi, or one unit. (Not the
+    user's scope, which is accounts.scope.Scope.)"""
 
     unit: WorkUnit | None = None
     divisi: str = ""
@@ -90,34 +91,34 @@ class Scope:
         return f"divisi:{self.divisi}" if self.divisi else ""
 
 
-def scope_for(employer: Employer, unit_code: str | None = None, divisi: str | None = None) -> Scope:
+def invoice_part(employer: Employer, unit_code: str | None = None, divisi: str | None = None) -> InvoicePart:
     if unit_code and divisi:
         raise ValidationFailed("Pilih salah satu: per unit atau per NPP divisi")
     if unit_code:
         unit = WorkUnit.objects.filter(employer=employer, code=unit_code).first()
         if unit is None:
             raise NotFound(f"Unit {unit_code} tidak terdaftar di {employer.name}")
-        return Scope(unit=unit)
+        return InvoicePart(unit=unit)
     if divisi:
         if not WorkUnit.objects.filter(employer=employer, npp_divisi=divisi).exists():
             raise NotFound(f"Tidak ada unit dengan NPP divisi {divisi} di {employer.name}")
-        return Scope(divisi=divisi)
-    return Scope()
+        return InvoicePart(divisi=divisi)
+    return InvoicePart()
 
 
 def billed_month(
-    employer: Employer, agreement: Agreement, period: dt.date, scope: Scope
+    employer: Employer, agreement: Agreement, period: dt.date, part: InvoicePart
 ) -> tuple[pl.DataFrame, list[str]]:
     """One row per membership billed for the month, with every program's shares (domain rules)."""
     start, end = month_start(period), month_end(period)
     sql = _MEMBERS_SQL
     params: list[str | int] = [employer.pk, agreement.segment, end.isoformat(), start.isoformat(), start.isoformat()]
-    if scope.unit is not None:
+    if part.unit is not None:
         sql += " AND e.unit_id = %s"
-        params.append(scope.unit.pk)
-    elif scope.divisi:
+        params.append(part.unit.pk)
+    elif part.divisi:
         sql += " AND e.unit_id IN (SELECT u.id FROM registry_workunit u WHERE u.employer_id = %s AND u.npp_divisi = %s)"
-        params += [employer.pk, scope.divisi]
+        params += [employer.pk, part.divisi]
     rows = bulk.query_frame(sql, params, _MEMBERS_SCHEMA)
     rows = _wage_in_month(rows, end)
     if agreement.reported_wage is not None:
@@ -175,24 +176,24 @@ def issue_invoice(
     unit_code: str | None = None,
     divisi: str | None = None,
 ) -> Issued:
-    """Issue the month's invoice; issuing the same month and scope again returns the same invoice."""
+    """Issue the month's invoice; issuing the same month and part again returns the same invoice."""
     period = month_start(period)
     check_invoice_period(period)
     employer = get_employer(employer_code)
-    scope = scope_for(employer, unit_code, divisi)
+    part = invoice_part(employer, unit_code, divisi)
     with transaction.atomic():
         Employer.objects.select_for_update().filter(pk=employer.pk).first()
         same_month = Invoice.objects.filter(employer=employer, segment=segment, period=period)
-        existing = same_month.filter(scope=scope.key).first()
+        existing = same_month.filter(scope=part.key).first()
         if existing is not None:
             return Issued(existing, False)
-        _refuse_overlap(same_month, scope, employer, period)
+        _refuse_overlap(same_month, part, employer, period)
         agreement = agreement_in_force(employer, segment, month_end(period))
         if agreement is None:
             raise NotFound(
                 f"{employer.name} tidak punya perjanjian {segment.upper()} yang berlaku pada {month_label(period)}"
             )
-        lines, programs = billed_month(employer, agreement, period, scope)
+        lines, programs = billed_month(employer, agreement, period, part)
         if lines.height == 0:
             raise ValidationFailed(f"Tidak ada peserta {segment.upper()} yang ditagih pada {month_label(period)}")
         book = rate_book_for(agreement)
@@ -200,16 +201,16 @@ def issue_invoice(
         due = due_date(period, segment, int(book.at(due_key, period).amount("day")))
         employer_amount = int(lines["employer"].sum())
         worker_amount = int(lines["worker"].sum())
-        suffix = f"-{scope.key.replace(':', '-').upper()}" if scope.key else ""
-        cs = open_changeset(actor, f"invoice create {employer.region_id} {period:%Y-%m} {segment} {scope.key}")
+        suffix = f"-{part.key.replace(':', '-').upper()}" if part.key else ""
+        cs = open_changeset(actor, f"invoice create {employer.region_id} {period:%Y-%m} {segment} {part.key}")
         invoice = Invoice.objects.create(
             employer=employer,
             agreement=agreement,
             segment=segment,
             period=period,
-            scope=scope.key,
-            unit=scope.unit,
-            divisi=scope.divisi,
+            scope=part.key,
+            unit=part.unit,
+            divisi=part.divisi,
             number=f"TAG-{employer.region_id}-{period:%Y%m}-{segment.upper()}{suffix}",
             programs=",".join(programs),
             rates_on=period,
@@ -258,10 +259,10 @@ def check_invoice_period(period: dt.date) -> None:
         )
 
 
-def _refuse_overlap(same_month: Any, scope: Scope, employer: Employer, period: dt.date) -> None:
+def _refuse_overlap(same_month: Any, part: InvoicePart, employer: Employer, period: dt.date) -> None:
     scopes = list(same_month.values_list("scope", flat=True))
-    kind = scope.key.split(":")[0]
-    if any(s == "" or s.split(":")[0] != kind or not scope.key for s in scopes):
+    kind = part.key.split(":")[0]
+    if any(s == "" or s.split(":")[0] != kind or not part.key for s in scopes):
         raise Conflict(
             f"Tagihan {month_label(period)} {employer.name} sudah diterbitkan untuk "
             f"{', '.join(s or 'seluruh Pemda' for s in scopes)}; "
@@ -332,8 +333,8 @@ def adjust_invoice(number: str, *, actor: str, reason: str, on: dt.date | None =
         raise ValidationFailed(f"Tanggal koreksi {date_label(on)} sebelum bulan tagihan {month_label(invoice.period)}")
     with transaction.atomic():
         Invoice.objects.select_for_update().filter(pk=invoice.pk).first()
-        scope = Scope(unit=invoice.unit, divisi=invoice.divisi)
-        now, _ = billed_month(invoice.employer, invoice.agreement, invoice.period, scope)
+        part = InvoicePart(unit=invoice.unit, divisi=invoice.divisi)
+        now, _ = billed_month(invoice.employer, invoice.agreement, invoice.period, part)
         current = now.select(
             "membership_id", "worker_id", pl.col("employer").alias("e_now"), pl.col("worker").alias("w_now")
         )
@@ -416,7 +417,7 @@ def record_payment(
                 return existing, False
             raise Conflict(
                 f"Kode iuran {code} sudah tercatat untuk {invoice.number} "
-                f"({money(existing.amount)} pada {date_label(existing.paid_on)}); pembayaran tidak dicatat dua kali"
+                f"({rupiah(existing.amount)} pada {date_label(existing.paid_on)}); pembayaran tidak dicatat dua kali"
             )
         cs = open_changeset(actor, f"payment add {invoice.number} {code}")
         payment = Payment.objects.create(
@@ -431,7 +432,7 @@ def check_payment_amount(amount: int) -> None:
         raise ValidationFailed("Jumlah pembayaran harus lebih dari 0")
     if amount > PAYMENT_MAX:
         raise ValidationFailed(
-            f"Jumlah pembayaran lebih dari {money(PAYMENT_MAX)}, batas satu pembayaran; periksa jumlah nolnya"
+            f"Jumlah pembayaran lebih dari {rupiah(PAYMENT_MAX)}, batas satu pembayaran; periksa jumlah nolnya"
         )
 
 
@@ -471,6 +472,15 @@ class Statement:
     @property
     def bucket(self) -> str:
         return ageing_bucket(self.days_overdue) if self.balance > 0 else ""
+
+    @property
+    def state(self) -> str:
+        """ "paid" (nothing owed), "overdue" (owed after the due date), "partial" (something paid) or "open"."""
+        if self.balance <= 0:
+            return "paid"
+        if self.invoice.due_date < self.on:
+            return "overdue"
+        return "partial" if self.paid > 0 else "open"
 
     def as_dict(self) -> dict[str, Any]:
         inv = self.invoice
@@ -532,6 +542,6 @@ def funding_of(invoice: Invoice) -> list[tuple[Funder, int]]:
     return [(f.funder, f.amount) for f in invoice.funding.select_related("funder")]
 
 
-def money(value: int | Decimal) -> str:
-    """Rp1.234.567: the way an Indonesian reader writes rupiah."""
-    return f"Rp{int(value):,}".replace(",", ".")
+# Rp1.234.567. To be removed once web/views (reconcile, claims, compliance, dashboard), claims, coverage and
+# reconcile use domain.formats.rupiah, as billing does.
+money = formats.rupiah

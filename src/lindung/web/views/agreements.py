@@ -1,7 +1,7 @@
 """Agreements (kesepakatan) of the Pemda in scope, adding one, and enrolling a Pemda's workers under them.
 
-The list narrows with the user's scope; the work is enrolment.services' (add_agreement, enrol). A form that the
-service refuses is shown again with the reason beside it.
+The list is enrolment.queries' (narrowed there with the user's scope); the work is enrolment.services'
+(add_agreement, enrol). A form that the service refuses is shown again with the reason beside it.
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lindung.accounts.scope import Scope
-from lindung.billing.exports import percent_text
 from lindung.domain.contributions import PROGRAMS
 from lindung.domain.errors import LindungError
-from lindung.enrolment.models import Agreement
+from lindung.domain.formats import rate
+from lindung.enrolment import queries
 from lindung.enrolment.services import add_agreement, enrol
 from lindung.web.access import is_htmx, needs
 from lindung.web.forms import (
@@ -44,14 +44,11 @@ def _agreement_values(data: QueryDict | None) -> dict[str, Any]:
 def _agreements_page(
     request: HttpRequest, scope: Scope, values: dict[str, Any], error: dict[str, Any] | None = None, status: int = 200
 ) -> HttpResponse:
-    agreements = scope.restrict(Agreement.objects.select_related("employer").prefetch_related("funders")).order_by(
-        "employer__region_id", "segment", "-effective_from"
-    )
-    page = page_of(request, agreements)
+    page = page_of(request, queries.agreements(scope))
     rows = [
         {
             "agreement": a,
-            "funders": [f"{f.name} ({percent_text(f.share)}%)" for f in a.funders.all()],
+            "funders": [f"{f.name} ({rate(f.share)}%)" for f in a.funders.all()],
         }
         for a in page
     ]
@@ -61,13 +58,13 @@ def _agreements_page(
         "rows": rows,
         "can_edit": can_edit,
         "employers": list(scope.employers()) if can_edit else [],
-        "enrollable": list(scope.employers().filter(agreements__isnull=False).distinct()) if can_edit else [],
+        "enrollable": list(queries.enrollable_employers(scope)) if can_edit else [],
         "values": values,
         "error": error,
         "programs": PROGRAMS,
-        "segments": Agreement.Segment.choices,
-        "bases": Agreement.Basis.choices,
-        "payers": Agreement.Payer.choices,
+        "segments": queries.SEGMENTS,
+        "bases": queries.BASES,
+        "payers": queries.PAYERS,
         "risk_classes": range(1, 6),
         "today": timezone.localdate(),
     }
@@ -95,12 +92,12 @@ def agreement_add(request: HttpRequest, scope: Scope) -> HttpResponse:
             programs=data.getlist("programs"),
             effective_from=effective,
             actor=actor(request),
-            segment=data.get("segment") or Agreement.Segment.PPU,
+            segment=data.get("segment") or queries.DEFAULT_SEGMENT,
             risk_class=int(risk),
             basis=data.get("basis", ""),
             basis_number=data.get("basis_number", "").strip(),
             basis_date=parse_date(data.get("basis_date"), "basis_date", required=False),
-            worker_share_payer=data.get("worker_share_payer") or Agreement.Payer.EMPLOYER,
+            worker_share_payer=data.get("worker_share_payer") or queries.DEFAULT_PAYER,
             late_fee=data.get("late_fee") == "on",
         )
     except LindungError as exc:

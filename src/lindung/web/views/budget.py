@@ -8,7 +8,7 @@ import datetime as dt
 import decimal
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -17,16 +17,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lindung.accounts.scope import Scope
+from lindung.billing import queries
 from lindung.billing.budget import BUDGET_YEARS, INCREASE_MAX, Projection, project_budget, write_budget_xlsx
-from lindung.billing.services import money
 from lindung.domain.errors import ValidationFailed
-from lindung.registry.models import Employer
+from lindung.domain.formats import rupiah
 from lindung.web.access import needs
 from lindung.web.forms import count_text, download, form_error, parse_year, refuse, written
 
+if TYPE_CHECKING:
+    from lindung.registry.models import Employer
+
 
 def _projection(scope: Scope, values: dict[str, str]) -> Projection:
-    employer = scope.get(Employer.objects.all(), region_id=values["employer"])
+    employer = queries.employer(scope, values["employer"])
     year = parse_year(values["year"], "year", BUDGET_YEARS)
     try:
         increase = Decimal(values["increase"].removesuffix("%").strip().replace(",", ".") or "0")
@@ -46,7 +49,7 @@ def _pivot(keys: Iterable[tuple[Any, ...]], cells: Iterable[tuple[tuple[Any, ...
     table: dict[tuple[Any, ...], list[int]] = {k: [0] * 12 for k in keys}
     for key, month, amount in cells:
         table.setdefault(key, [0] * 12)[month - 1] += amount
-    return [{"key": k, "months": [money(a) for a in v], "total": money(sum(v))} for k, v in table.items()]
+    return [{"key": k, "months": [rupiah(a) for a in v], "total": rupiah(sum(v))} for k, v in table.items()]
 
 
 def _budget_values(request: HttpRequest, employers: list[Employer]) -> dict[str, str]:
@@ -73,19 +76,19 @@ def budget(request: HttpRequest, scope: Scope) -> HttpResponse:
         else:
             context |= {
                 "projection": p,
-                "total": money(p.total),
-                "funded": money(p.funded),
-                "employer_amount": money(p.employer_amount),
-                "worker_amount": money(p.worker_amount),
+                "total": rupiah(p.total),
+                "funded": rupiah(p.funded),
+                "employer_amount": rupiah(p.employer_amount),
+                "worker_amount": rupiah(p.worker_amount),
                 "workers": count_text(p.workers),
                 "months": [
                     {
                         "month": dt.date(p.year, m.month, 1),
                         "workers": count_text(m.workers),
-                        "employer": money(m.employer),
-                        "worker": money(m.worker),
-                        "total": money(m.total),
-                        "funded": money(m.funded),
+                        "employer": rupiah(m.employer),
+                        "worker": rupiah(m.worker),
+                        "total": rupiah(m.total),
+                        "funded": rupiah(m.funded),
                     }
                     for m in p.months
                 ],

@@ -1,19 +1,18 @@
 """Invoices (tagihan) with their lines, issuing one, its downloads, recording a payment, and arrears.
 
-Each page narrows its queries with the user's scope and hands the work to billing.services and billing.exports.
-Money is integer rupiah, shown as "Rp1.234.567"; a form that the service refuses is shown again with the reason
-beside it.
+Each page reads through billing.queries with the user's scope (every balance is billing.services.statements',
+as in the API and the command line) and hands the work to billing.services and billing.exports. Money is integer
+rupiah, shown as "Rp1.234.567" (domain.formats.rupiah); a form that the service refuses is shown again with the
+reason beside it.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
-from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -24,13 +23,13 @@ from django.views.decorators.http import require_POST
 
 from lindung.accounts.scope import Scope
 from lindung.accounts.services import log_full_records
+from lindung.billing import queries
 from lindung.billing.exports import load_layout, write_invoice_xlsx, write_upload_file
-from lindung.billing.models import Adjustment, Invoice, InvoiceLine, Payment
-from lindung.billing.services import funding_of, issue_invoice, money, record_payment, statements
+from lindung.billing.services import funding_of, issue_invoice, record_payment
 from lindung.domain.billing import AGEING_BUCKETS
 from lindung.domain.contributions import PROGRAMS
 from lindung.domain.errors import LindungError, ValidationFailed
-from lindung.domain.privacy import mask_nik
+from lindung.domain.formats import mask_nik, rupiah
 from lindung.web.access import is_htmx, needs
 from lindung.web.forms import (
     actor,
@@ -46,6 +45,9 @@ from lindung.web.forms import (
     refuse,
     written,
 )
+
+if TYPE_CHECKING:
+    from lindung.billing.models import Invoice, InvoiceLine
 
 # The ageing buckets of domain.billing, with their words marked for translation.
 BUCKET_LABELS = {
@@ -64,20 +66,6 @@ def _scope_label(invoice: Invoice) -> str:
     return _("Seluruh Pemda")
 
 
-def _state(balance: int, paid: int, due: dt.date, today: dt.date) -> str:
-    if balance <= 0:
-        return "paid"
-    if due < today:
-        return "overdue"
-    return "partial" if paid > 0 else "open"
-
-
-def _sums(model: type[Payment] | type[Adjustment], ids: Iterable[int]) -> dict[int, int]:
-    """Amount per invoice in one aggregate query, however many invoices."""
-    rows = model.objects.filter(invoice_id__in=list(ids)).order_by().values("invoice_id").annotate(s=Sum("amount"))
-    return {r["invoice_id"]: int(r["s"] or 0) for r in rows}
-
-
 def _invoices_page(
     request: HttpRequest,
     scope: Scope,
@@ -85,38 +73,29 @@ def _invoices_page(
     error: dict[str, Any] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    invoices = scope.restrict(Invoice.objects.select_related("employer", "unit")).order_by(
-        "-period", "employer__region_id", "scope", "segment"
-    )
     filters = {"period": request.GET.get("period", "").strip(), "employer": request.GET.get("employer", "").strip()}
     filter_error = ""
-    if filters["period"]:
-        try:
-            invoices = invoices.filter(period=parse_month(filters["period"], "period"))
-        except ValidationFailed as exc:
-            filter_error = str(exc)
-            invoices = invoices.none()
-    if filters["employer"]:
-        invoices = invoices.filter(employer__region_id=filters["employer"])
-    page = page_of(request, invoices)
-    found = list(page)
-    ids = [i.pk for i in found]
-    paid, adjusted = _sums(Payment, ids), _sums(Adjustment, ids)
-    today = timezone.localdate()
-    rows = []
-    for inv in found:
-        balance = inv.total + adjusted.get(inv.pk, 0) - paid.get(inv.pk, 0)
-        rows.append(
-            {
-                "invoice": inv,
-                "scope": _scope_label(inv),
-                "workers": count_text(inv.workers),
-                "total": money(inv.total + adjusted.get(inv.pk, 0)),
-                "paid": money(paid.get(inv.pk, 0)),
-                "balance": money(balance),
-                "state": _state(balance, paid.get(inv.pk, 0), inv.due_date, today),
-            }
-        )
+    try:
+        period = parse_month(filters["period"], "period") if filters["period"] else None
+    except ValidationFailed as exc:
+        filter_error = str(exc)
+        found = queries.no_invoices(scope)
+    else:
+        found = queries.invoices(scope, period=period, employer_code=filters["employer"])
+    page = page_of(request, found)
+    # Today's statement of each invoice on the page: the same balance and state as the API and `lindung invoice`.
+    rows = [
+        {
+            "invoice": s.invoice,
+            "scope": _scope_label(s.invoice),
+            "workers": count_text(s.invoice.workers),
+            "total": rupiah(s.owed),
+            "paid": rupiah(s.paid),
+            "balance": rupiah(s.balance),
+            "state": s.state,
+        }
+        for s in queries.invoice_statements(scope, list(page), timezone.localdate())
+    ]
     context = {"page": page, "rows": rows, "filters": filters, "filter_error": filter_error}
     if is_htmx(request) and request.method == "GET":
         return render(request, "web/billing/_invoices.html", context)
@@ -154,10 +133,6 @@ def invoice_issue(request: HttpRequest, scope: Scope) -> HttpResponse:
     return redirect("invoice", pk=issued.invoice.pk)
 
 
-def _invoice(scope: Scope, pk: int) -> Invoice:
-    return scope.get(Invoice.objects.select_related("employer", "agreement", "unit"), pk=pk)
-
-
 def _line_rows(lines: Iterable[InvoiceLine], programs: list[str]) -> list[dict[str, Any]]:
     shares: dict[str, Callable[[InvoiceLine], int]] = {
         "JKK": lambda x: x.jkk,
@@ -171,11 +146,11 @@ def _line_rows(lines: Iterable[InvoiceLine], programs: list[str]) -> list[dict[s
             "name": line.worker.name,
             "unit": line.unit.code,
             "risk_class": line.risk_class,
-            "wage": money(line.wage_base),
-            "programs": [money(shares[p](line)) for p in programs],
-            "employer": money(line.employer_amount),
-            "worker": money(line.worker_amount),
-            "total": money(line.employer_amount + line.worker_amount),
+            "wage": rupiah(line.wage_base),
+            "programs": [rupiah(shares[p](line)) for p in programs],
+            "employer": rupiah(line.employer_amount),
+            "worker": rupiah(line.worker_amount),
+            "total": rupiah(line.employer_amount + line.worker_amount),
         }
         for line in lines
     ]
@@ -190,12 +165,7 @@ def _invoice_page(
     status: int = 200,
 ) -> HttpResponse:
     programs = [p for p in invoice.programs.split(",") if p != "JKP"]  # JKP bills nothing to the employer
-    lines = (
-        InvoiceLine.objects.filter(invoice=invoice)
-        .select_related("worker", "unit")
-        .order_by("unit__code", "worker__name", "worker_id")
-    )
-    page = page_of(request, lines)
+    page = page_of(request, queries.invoice_lines(scope, invoice))
     context: dict[str, Any] = {
         "invoice": invoice,
         "page": page,
@@ -205,41 +175,43 @@ def _invoice_page(
     if is_htmx(request) and request.method == "GET":
         return render(request, "web/billing/_invoice_lines.html", context)
     order = {p: i for i, p in enumerate(PROGRAMS)}
-    subtotals = sorted(invoice.subtotals.select_related("unit"), key=lambda s: (s.unit.code, order.get(s.program, 9)))
-    statement = statements([invoice], timezone.localdate())[0]
+    subtotals = sorted(queries.invoice_subtotals(scope, invoice), key=lambda s: (s.unit.code, order.get(s.program, 9)))
+    statement = queries.invoice_statements(scope, [invoice], timezone.localdate())[0]
     funding = funding_of(invoice)
     context |= {
         "scope_label": _scope_label(invoice),
         "figures": {
             "workers": count_text(invoice.workers),
-            "employer": money(invoice.employer_amount),
-            "worker": money(invoice.worker_amount),
-            "total": money(invoice.total),
+            "employer": rupiah(invoice.employer_amount),
+            "worker": rupiah(invoice.worker_amount),
+            "total": rupiah(invoice.total),
         },
         "subtotals": [
             {
                 "unit": s.unit,
                 "program": s.program,
                 "workers": count_text(s.workers),
-                "employer": money(s.employer_amount),
-                "worker": money(s.worker_amount),
-                "total": money(s.employer_amount + s.worker_amount),
+                "employer": rupiah(s.employer_amount),
+                "worker": rupiah(s.worker_amount),
+                "total": rupiah(s.employer_amount + s.worker_amount),
             }
             for s in subtotals
         ],
-        "funding": [{"funder": f, "amount": money(amount)} for f, amount in funding],
-        "funding_total": money(sum(amount for _funder, amount in funding)),
-        "payments": [{"payment": p, "amount": money(p.amount)} for p in invoice.payments.all()],
-        "adjustments": [{"adjustment": a, "amount": money(a.amount)} for a in invoice.adjustments.all()],
+        "funding": [{"funder": f, "amount": rupiah(amount)} for f, amount in funding],
+        "funding_total": rupiah(sum(amount for _funder, amount in funding)),
+        "payments": [{"payment": p, "amount": rupiah(p.amount)} for p in queries.invoice_payments(scope, invoice)],
+        "adjustments": [
+            {"adjustment": a, "amount": rupiah(a.amount)} for a in queries.invoice_adjustments(scope, invoice)
+        ],
         "statement": {
-            "owed": money(statement.owed),
-            "adjustments": money(statement.adjustments),
-            "paid": money(statement.paid),
-            "balance": money(statement.balance),
-            "late_fee": money(statement.late_fee),
+            "owed": rupiah(statement.owed),
+            "adjustments": rupiah(statement.adjustments),
+            "paid": rupiah(statement.paid),
+            "balance": rupiah(statement.balance),
+            "late_fee": rupiah(statement.late_fee),
             "days_overdue": statement.days_overdue if statement.balance > 0 else 0,
             "bucket": BUCKET_LABELS.get(statement.bucket, statement.bucket),
-            "state": _state(statement.balance, statement.paid, invoice.due_date, statement.on),
+            "state": statement.state,
         },
         "can_pay": scope.can("payment.record"),
         "can_upload": scope.can("billing.edit"),
@@ -251,12 +223,12 @@ def _invoice_page(
 
 @needs("billing.view")
 def invoice_view(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
-    return _invoice_page(request, scope, _invoice(scope, pk))
+    return _invoice_page(request, scope, queries.invoice(scope, pk))
 
 
 @needs("billing.view")
 def invoice_xlsx(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
-    invoice = _invoice(scope, pk)
+    invoice = queries.invoice(scope, pk)
     data = written(lambda target: write_invoice_xlsx(invoice, target), "xlsx")
     return download(data, f"{invoice.number}.xlsx")
 
@@ -264,19 +236,18 @@ def invoice_xlsx(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
 @needs("billing.edit")
 def invoice_upload(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
     """The collective upload file for SIPP Online, with full NIKs: only for the Pemda's own admin."""
-    invoice = _invoice(scope, pk)
+    invoice = queries.invoice(scope, pk)
     layout = load_layout("sipp_upah")
     data = written(lambda target: write_upload_file(invoice, target, layout.key), layout.format)
     # The file carries every billed worker's full NIK: each of them is recorded in the access log.
-    workers = InvoiceLine.objects.filter(invoice=invoice).values_list("worker_id", flat=True)
-    log_full_records(scope.user_id, workers.iterator(), "export", request.path)
+    log_full_records(scope.user_id, queries.billed_worker_ids(scope, invoice).iterator(), "export", request.path)
     return download(data, f"{invoice.number}-sipp.{layout.format}")
 
 
 @require_POST
 @needs("payment.record")
 def payment_record(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
-    invoice = _invoice(scope, pk)
+    invoice = queries.invoice(scope, pk)
     values = {k: request.POST.get(k, "").strip() for k in ("billing_code", "paid_on", "amount")}
     try:
         amount = parse_rupiah(values["amount"])
@@ -289,7 +260,7 @@ def payment_record(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
         )
     except LindungError as exc:
         return _invoice_page(request, scope, invoice, values, form_error(exc), refusal_status(request, exc))
-    words = {"amount": money(payment.amount), "code": payment.billing_code}
+    words = {"amount": rupiah(payment.amount), "code": payment.billing_code}
     if created:
         messages.success(request, _("Pembayaran %(amount)s (%(code)s) dicatat.") % words)
     else:
@@ -310,12 +281,7 @@ def arrears(request: HttpRequest, scope: Scope) -> HttpResponse:
     except ValidationFailed as exc:
         on, error = today, str(exc)
     employer_code = request.GET.get("employer", "").strip()
-    invoices = scope.restrict(Invoice.objects.select_related("agreement", "employer", "unit")).filter(
-        due_date__lt=on, period__lte=on
-    )
-    if employer_code:
-        invoices = invoices.filter(employer__region_id=employer_code)
-    found = [s for s in statements(list(invoices.order_by("due_date", "number")), on) if s.balance > 0]
+    found = queries.arrears(scope, on, employer_code)
     buckets: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for s in found:
         buckets[s.bucket][0] += 1
@@ -329,10 +295,10 @@ def arrears(request: HttpRequest, scope: Scope) -> HttpResponse:
             {
                 "invoice": s.invoice,
                 "scope": _scope_label(s.invoice),
-                "owed": money(s.owed),
-                "paid": money(s.paid),
-                "balance": money(s.balance),
-                "late_fee": money(s.late_fee),
+                "owed": rupiah(s.owed),
+                "paid": rupiah(s.paid),
+                "balance": rupiah(s.balance),
+                "late_fee": rupiah(s.late_fee),
                 "days": count_text(s.days_overdue),
                 "bucket": BUCKET_LABELS.get(s.bucket, s.bucket),
                 "old": s.days_overdue > 60,
@@ -340,11 +306,15 @@ def arrears(request: HttpRequest, scope: Scope) -> HttpResponse:
             for s in found
         ],
         "buckets": [
-            {"label": BUCKET_LABELS[label], "count": count_text(buckets[label][0]), "balance": money(buckets[label][1])}
+            {
+                "label": BUCKET_LABELS[label],
+                "count": count_text(buckets[label][0]),
+                "balance": rupiah(buckets[label][1]),
+            }
             for _low, _high, label in AGEING_BUCKETS
         ],
-        "total": money(sum(s.balance for s in found)),
-        "late_fees": money(sum(s.late_fee for s in found)),
+        "total": rupiah(sum(s.balance for s in found)),
+        "late_fees": rupiah(sum(s.late_fee for s in found)),
         "count": count_text(len(found)),
     }
     return render(request, "web/billing/arrears.html", context)

@@ -5,8 +5,9 @@ from typing import Any
 from django.core.management.base import CommandParser
 from django.utils import timezone
 
-from lindung.billing.services import arrears, money
+from lindung.billing.services import arrears
 from lindung.cli import LindungCommand, add_format, print_json
+from lindung.domain.formats import rupiah
 
 
 class Command(LindungCommand):
@@ -36,7 +37,7 @@ class Command(LindungCommand):
             return
         for r in rows:
             self.stdout.write(
-                f"{r['invoice']:<28} jatuh tempo {r['due_date']}  saldo {money(r['balance']):>16}  "
-                f"{r['ageing']:<20} denda {money(r['late_fee'])}"
+                f"{r['invoice']:<28} jatuh tempo {r['due_date']}  saldo {rupiah(r['balance']):>16}  "
+                f"{r['ageing']:<20} denda {rupiah(r['late_fee'])}"
             )
-        self.stdout.write(f"Jumlah tunggakan {money(sum(s.balance for s in found))}")
+        self.stdout.write(f"Jumlah tunggakan {rupiah(sum(s.balance for s in found))}")

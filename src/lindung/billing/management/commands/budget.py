@@ -8,8 +8,8 @@ from typing import Any
 from django.core.management.base import CommandParser
 
 from lindung.billing.budget import check_budget_year, check_increase, project_budget, write_budget_xlsx
-from lindung.billing.services import money
 from lindung.cli import LindungCommand, add_format, print_json
+from lindung.domain.formats import rupiah
 
 
 class Command(LindungCommand):
@@ -46,10 +46,10 @@ class Command(LindungCommand):
             f"{projection.workers} pekerja"
         )
         for p in projection.programs:
-            self.stdout.write(f"  {p.segment.upper()} {p.program:<4} {money(p.total):>18}")
+            self.stdout.write(f"  {p.segment.upper()} {p.program:<4} {rupiah(p.total):>18}")
         for f in projection.funders:
-            self.stdout.write(f"  {f.funder}: {money(f.amount)}")
-        self.stdout.write(f"  Jumlah setahun {money(sum(p.total for p in projection.programs))}")
+            self.stdout.write(f"  {f.funder}: {rupiah(f.amount)}")
+        self.stdout.write(f"  Jumlah setahun {rupiah(sum(p.total for p in projection.programs))}")
         if projection.not_covered:
             self.stdout.write(f"  {projection.not_covered} pekerja aktif tanpa perjanjian yang berlaku: tidak dihitung")
         for note in projection.notes:

@@ -5,10 +5,10 @@ from typing import Any
 from django.core.management.base import CommandParser
 from django.utils import timezone
 
-from lindung.billing.services import money
 from lindung.cli import LindungCommand, add_format, format_issue, print_json
 from lindung.domain.benefits import MAX_WAGE
 from lindung.domain.contributions import compute_contribution
+from lindung.domain.formats import rupiah
 from lindung.domain.money import ROUNDING_POLICY
 from lindung.domain.rates import load_rate_book
 
@@ -27,7 +27,7 @@ class Command(LindungCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         on = self.parse_day(options["on"]) if options["on"] else timezone.localdate()
         if options["wage"] > MAX_WAGE:
-            self.usage_error(f"--wage lebih dari {money(MAX_WAGE)}, batas upah sebulan; periksa jumlah nolnya")
+            self.usage_error(f"--wage lebih dari {rupiah(MAX_WAGE)}, batas upah sebulan; periksa jumlah nolnya")
         result = compute_contribution(
             load_rate_book(),
             wage=options["wage"],
@@ -55,21 +55,21 @@ class Command(LindungCommand):
                 }
             )
             return
-        self.stdout.write(f"Iuran sebulan per {on}, upah {money(options['wage'])} ({options['segment'].upper()}):")
+        self.stdout.write(f"Iuran sebulan per {on}, upah {rupiah(options['wage'])} ({options['segment'].upper()}):")
         for p in result.programs:
             rate = f"{p.rate}%" if p.rate is not None else "tetap"
             self.stdout.write(
-                f"  {p.program:<4} dasar {money(p.wage_base):>14}  {rate:>7}  "
-                f"PK {money(p.employer):>11}  TK {money(p.worker):>10}  jumlah {money(p.total):>11}"
+                f"  {p.program:<4} dasar {rupiah(p.wage_base):>14}  {rate:>7}  "
+                f"PK {rupiah(p.employer):>11}  TK {rupiah(p.worker):>10}  jumlah {rupiah(p.total):>11}"
             )
             if p.program == "JKP":
                 self.stdout.write(
-                    f"       dibayar Pemerintah Pusat {money(p.government)}; rekomposisi "
-                    + ", ".join(f"{k} {money(v)}" for k, v in p.recomposed.items())
+                    f"       dibayar Pemerintah Pusat {rupiah(p.government)}; rekomposisi "
+                    + ", ".join(f"{k} {rupiah(v)}" for k, v in p.recomposed.items())
                 )
             self.stdout.write(f"       {p.regulation} [{p.confidence}]")
         self.stdout.write(
-            f"  Jumlah: PK {money(result.employer)}, TK {money(result.worker)}, total {money(result.total)} "
+            f"  Jumlah: PK {rupiah(result.employer)}, TK {rupiah(result.worker)}, total {rupiah(result.total)} "
             f"(pembulatan {ROUNDING_POLICY})"
         )
         for warning in result.warnings:

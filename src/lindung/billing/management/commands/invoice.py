@@ -8,8 +8,9 @@ from django.utils import timezone
 
 from lindung.billing.exports import write_invoice_xlsx, write_upload_file
 from lindung.billing.models import Invoice
-from lindung.billing.services import adjust_invoice, get_invoice, issue_invoice, money, statements
+from lindung.billing.services import adjust_invoice, get_invoice, issue_invoice, statements
 from lindung.cli import LindungCommand, actor, add_format, print_json
+from lindung.domain.formats import rupiah
 from lindung.domain.periods import FIRST_YEAR, LAST_YEAR, in_years, parse_period
 
 
@@ -91,7 +92,7 @@ class Command(LindungCommand):
                 self.stdout.write("Tidak ada selisih; tidak ada koreksi")
             else:
                 self.stdout.write(
-                    f"Koreksi {adjustment.on}: {money(adjustment.amount)} untuk {len(adjustment.detail)} peserta"
+                    f"Koreksi {adjustment.on}: {rupiah(adjustment.amount)} untuk {len(adjustment.detail)} peserta"
                 )
 
     def _show(self, invoice: Invoice, options: dict[str, Any], outcome: str | None) -> None:
@@ -133,10 +134,10 @@ class Command(LindungCommand):
             f"jatuh tempo {invoice.due_date}"
         )
         for program, (employer, worker) in per_program.items():
-            self.stdout.write(f"  {program:<4} PK {money(employer):>16}  TK {money(worker):>14}")
+            self.stdout.write(f"  {program:<4} PK {rupiah(employer):>16}  TK {rupiah(worker):>14}")
         self.stdout.write(
-            f"  Jumlah {money(invoice.total)}; koreksi {money(statement.adjustments)}; "
-            f"dibayar {money(statement.paid)}; saldo {money(statement.balance)}"
+            f"  Jumlah {rupiah(invoice.total)}; koreksi {rupiah(statement.adjustments)}; "
+            f"dibayar {rupiah(statement.paid)}; saldo {rupiah(statement.balance)}"
         )
         for name, amount in funding:
-            self.stdout.write(f"  {name}: {money(amount)}")
+            self.stdout.write(f"  {name}: {rupiah(amount)}")

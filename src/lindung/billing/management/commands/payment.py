@@ -4,8 +4,9 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 
-from lindung.billing.services import check_payment_amount, money, record_payment
+from lindung.billing.services import check_payment_amount, record_payment
 from lindung.cli import LindungCommand, actor, add_format, print_json
+from lindung.domain.formats import rupiah
 
 
 class Command(LindungCommand):
@@ -41,4 +42,4 @@ class Command(LindungCommand):
             )
             return
         word = "dicatat" if created else "sudah tercatat"
-        self.stdout.write(f"Pembayaran {money(payment.amount)} ({payment.billing_code}) {word}")
+        self.stdout.write(f"Pembayaran {rupiah(payment.amount)} ({payment.billing_code}) {word}")
