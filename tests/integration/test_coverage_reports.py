@@ -201,13 +201,13 @@ def test_a_very_long_follow_up_list_is_cut_in_the_pdf_and_whole_in_the_xlsx(
 
 
 def test_numbers_are_written_as_an_indonesian_reader_writes_them() -> None:
-    assert pdf.number_text(1135) == "1.135"
-    assert pdf.number_text(2_200_000) == "2.200.000"
-    assert pdf.number_text(Decimal("1234.5")) == "1.234,5"
-    assert pdf.percent_text(Decimal("10.2")) == "10,2%"
-    assert pdf.percent_text(Decimal("100.0")) == "100,0%"
-    assert pdf.percent_text(None) == "-"
-    assert pdf.day_text(dt.date(2018, 10, 4)) == "4 Oktober 2018"
+    assert pdf.number(1135) == "1.135"
+    assert pdf.number(2_200_000) == "2.200.000"
+    assert pdf.number(Decimal("1234.5")) == "1.234,5"
+    assert pdf.percent(Decimal("10.2")) == "10,2%"
+    assert pdf.percent(Decimal("100.0")) == "100,0%"
+    assert pdf.percent(None) == "-"
+    assert pdf.date_label(dt.date(2018, 10, 4)) == "4 Oktober 2018"
 
 
 def _table(rows: int, columns: int = 3) -> Table:

@@ -21,7 +21,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from lindung.billing.models import Adjustment, Invoice, InvoiceFunding, InvoiceLine, InvoiceSubtotal, Payment
-from lindung.domain import formats
 from lindung.domain.billing import ageing_bucket, due_date, late_fee
 from lindung.domain.contributions import contribution_frame
 from lindung.domain.errors import Conflict, NotFound, ValidationFailed
@@ -540,8 +539,3 @@ def arrears(on: dt.date, employer_code: str | None = None) -> list[Statement]:
 
 def funding_of(invoice: Invoice) -> list[tuple[Funder, int]]:
     return [(f.funder, f.amount) for f in invoice.funding.select_related("funder")]
-
-
-# Rp1.234.567. To be removed once web/views (reconcile, claims, compliance, dashboard), claims, coverage and
-# reconcile use domain.formats.rupiah, as billing does.
-money = formats.rupiah

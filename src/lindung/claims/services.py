@@ -22,12 +22,12 @@ from django.utils import timezone
 
 from lindung.accounts.scope import Scope
 from lindung.billing.models import InvoiceLine
-from lindung.billing.services import money, statements
+from lindung.billing.services import statements
 from lindung.claims.models import Claim, ClaimDocument, ClaimEvent, Heir
 from lindung.domain import claims as rules
 from lindung.domain.benefits import compute_benefit
 from lindung.domain.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
-from lindung.domain.formats import too_big
+from lindung.domain.formats import rupiah, too_big
 from lindung.domain.heirs import FamilyMember, decide_heirs
 from lindung.domain.periods import month_start
 from lindung.domain.rates import load_rate_book
@@ -76,7 +76,7 @@ def coverage_on(employment: Employment, day: dt.date, program: str) -> tuple[Mem
         evidence["contribution"] = (
             f"lunas ({found.invoice.number})"
             if statement.balance <= 0
-            else f"menunggak {money(statement.balance)} ({found.invoice.number})"
+            else f"menunggak {rupiah(statement.balance)} ({found.invoice.number})"
         )
     evidence["covered"] = bool(evidence["in_agreement"])
     return membership, evidence
@@ -368,7 +368,8 @@ def pay(
             raise ValidationFailed("Nomor referensi pembayaran wajib diisi")
         if amount != computed and not reason.strip():
             raise ValidationFailed(
-                f"Jumlah {money(amount)} berbeda dari manfaat yang dihitung {money(computed or 0)}: tuliskan alasannya"
+                f"Jumlah {rupiah(amount)} berbeda dari manfaat yang dihitung {rupiah(computed or 0)}: "
+                "tuliskan alasannya"
             )
         source = claim.state
         claim.state, claim.paid_amount, claim.paid_on = "paid", amount, paid_on

@@ -16,9 +16,9 @@ from typing import Any
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Sum, Value
 from django.db.models.functions import Greatest
 
-from lindung.billing.services import money
 from lindung.coverage.tables import Column, Table
 from lindung.domain.errors import ValidationFailed
+from lindung.domain.formats import rupiah
 from lindung.domain.formats import thousands as _n
 from lindung.domain.money import percent_fraction
 from lindung.domain.rates import RateBook, load_rate_book
@@ -132,8 +132,8 @@ def sentence(whole: Exposure) -> str:
     """The liability in one Bahasa Indonesia sentence, as the command, the dashboard and the PDF report say it."""
     return (
         f"Tanpa perlindungan: {_n(whole.workers)} pekerja. Bila seorang meninggal karena kecelakaan kerja, Pemda "
-        f"membayar sendiri (PP 44/2015) rata-rata {money(whole.per_worker)}; untuk mereka semua "
-        f"{money(whole.liability)}. Melindungi mereka (JKK kelas 1 dan JKM): {money(whole.monthly_cost)} sebulan."
+        f"membayar sendiri (PP 44/2015) rata-rata {rupiah(whole.per_worker)}; untuk mereka semua "
+        f"{rupiah(whole.liability)}. Melindungi mereka (JKK kelas 1 dan JKM): {rupiah(whole.monthly_cost)} sebulan."
     )
 
 

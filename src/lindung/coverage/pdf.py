@@ -25,14 +25,15 @@ from lindung.coverage.reports import GROUP_COLUMNS, coverage_tables
 from lindung.coverage.services import Node, TrendPoint
 from lindung.coverage.tables import Cell, Column, Table
 from lindung.domain.errors import LindungError
+from lindung.domain.formats import date_label, number, percent
 
 __all__ = [
     "FONT_PACKAGE",
     "Chart",
     "FontNotInstalled",
-    "day_text",
-    "number_text",
-    "percent_text",
+    "date_label",
+    "number",
+    "percent",
     "write_coverage_pdf",
     "write_pdf",
 ]
@@ -70,35 +71,15 @@ class FontNotInstalled(LindungError):
         self.missing = missing
 
 
-# --- Indonesian numbers and dates ---------------------------------------------------------------------
-
-_SWAP = str.maketrans(",.", ".,")
-
-
-def number_text(value: int | Decimal) -> str:
-    """1135 -> "1.135"; Decimal("1234.5") -> "1.234,5"."""
-    return f"{value:,}".translate(_SWAP) if isinstance(value, int) else f"{value:,f}".translate(_SWAP)
-
-
-def percent_text(value: Decimal | None) -> str:
-    """Decimal("10.2") -> "10,2%"; None (nothing to divide by) -> "-"."""
-    return "-" if value is None else number_text(value) + "%"
-
-
-def day_text(day: dt.date) -> str:
-    """2018-10-04 -> "4 Oktober 2018"."""
-    return f"{day.day} {period_label(day)}"
-
-
 def cell_text(column: Column, value: Cell) -> str:
     if value is None:
         return "-" if column.kind == "percent" else ""  # a percent of nothing
     if isinstance(value, dt.date):
-        return day_text(value)
+        return date_label(value)
     if column.kind == "percent" and isinstance(value, int | Decimal):
-        return percent_text(Decimal(value))
+        return percent(Decimal(value))
     if isinstance(value, int | Decimal) and not isinstance(value, bool):
-        return number_text(value)
+        return number(value)
     return str(value)
 
 
@@ -306,7 +287,7 @@ def _chart(pdf: _Document, chart: Chart, room: float) -> None:
     top = 100.0 if chart.percent else max(known, default=0.0) or 1.0
 
     def label(value: Decimal) -> str:
-        return percent_text(value) if chart.percent else number_text(value)
+        return percent(value) if chart.percent else number(value)
 
     axis = 12.0  # room for the scale on the left
     plot_w = min(room, 190.0) - axis
@@ -355,7 +336,7 @@ def write_pdf(
 
     `totals` names the tables whose first row is the total of the others (printed bold)."""
     day = generated or timezone.localdate()
-    pdf = _Document(f"Dibuat {day_text(day)} oleh lindung")
+    pdf = _Document(f"Dibuat {date_label(day)} oleh lindung")
     pdf.set_title(title)
     pdf.set_subject(subtitle)
     texts = [[[cell_text(c, v) for c, v in zip(t.columns, row, strict=True)] for row in t.rows] for t in tables]
@@ -404,15 +385,15 @@ def summary(node: Node, on: dt.date, trend: Sequence[TrendPoint] | None = None) 
     """The report's opening paragraphs: the figures a reader acts on, in Bahasa Indonesia."""
     c = node.counts
     where = place_name(node)
-    coverage = f" ({percent_text(c.coverage)})" if c.coverage is not None else ""
+    coverage = f" ({percent(c.coverage)})" if c.coverage is not None else ""
     first = (
-        f"Per {day_text(on)}, {number_text(c.enrolled)} dari {number_text(c.workers)} pekerja non-ASN{coverage} "
+        f"Per {date_label(on)}, {number(c.enrolled)} dari {number(c.workers)} pekerja non-ASN{coverage} "
         f"di {where} terdaftar sebagai peserta BPJS Ketenagakerjaan"
     )
     if node.kind in ("nation", "provinsi", "branch"):
         nobody = len(node.employers_without_enrolment)
         first += (
-            f"; {number_text(nobody)} Pemda belum mendaftarkan siapa pun."
+            f"; {number(nobody)} Pemda belum mendaftarkan siapa pun."
             if nobody
             else "; semua Pemda sudah mendaftarkan pekerjanya."
         )
@@ -422,17 +403,17 @@ def summary(node: Node, on: dt.date, trend: Sequence[TrendPoint] | None = None) 
     for group, label in (("opd", "OPD"), ("desa", "nagari/desa")):
         units, enrolled = c.groups.get(group, (0, 0))
         if units:
-            groups.append(f"{label} {number_text(enrolled)} dari {number_text(units)}")
+            groups.append(f"{label} {number(enrolled)} dari {number(units)}")
     second = (
-        f"{number_text(c.units_enrolled)} dari {number_text(c.units)} unit kerja sudah mendaftarkan pekerjanya"
+        f"{number(c.units_enrolled)} dari {number(c.units)} unit kerja sudah mendaftarkan pekerjanya"
         + (f" ({'; '.join(groups)})" if groups else "")
-        + f"; {number_text(len(node.units_without_enrolment))} unit belum mendaftarkan siapa pun."
+        + f"; {number(len(node.units_without_enrolment))} unit belum mendaftarkan siapa pun."
     )
     extra = []
     if c.bpu:
-        extra.append(f"{number_text(c.bpu)} pekerja rentan (BPU) ditanggung Pemda")
+        extra.append(f"{number(c.bpu)} pekerja rentan (BPU) ditanggung Pemda")
     if c.enrolled:
-        extra.append(f"{number_text(c.with_kpj)} peserta ({percent_text(c.kpj_share)}) sudah bernomor KPJ")
+        extra.append(f"{number(c.with_kpj)} peserta ({percent(c.kpj_share)}) sudah bernomor KPJ")
     paragraphs = [first, second]
     if extra:
         paragraphs.append("; ".join(extra) + ".")
@@ -440,10 +421,10 @@ def summary(node: Node, on: dt.date, trend: Sequence[TrendPoint] | None = None) 
     if trend and before is not None and now is not None:
         since = f"Sejak akhir {period_label(trend[0].month)} cakupan"
         if now == before:
-            paragraphs.append(f"{since} tetap {percent_text(now)}.")
+            paragraphs.append(f"{since} tetap {percent(now)}.")
         else:
             verb = "naik" if now > before else "turun"
-            paragraphs.append(f"{since} {verb} dari {percent_text(before)} menjadi {percent_text(now)}.")
+            paragraphs.append(f"{since} {verb} dari {percent(before)} menjadi {percent(now)}.")
     follow = []
     if node.employers_without_enrolment and node.kind in ("nation", "provinsi", "branch"):
         follow.append("Pemda")
@@ -494,7 +475,7 @@ def write_coverage_pdf(
         note = table.note
         if len(table.rows) > LIST_LIMIT:
             note = (
-                f"{number_text(LIST_LIMIT)} pertama dari {number_text(len(table.rows))}; "
+                f"{number(LIST_LIMIT)} pertama dari {number(len(table.rows))}; "
                 "daftar lengkapnya ada di berkas .xlsx. " + note
             )
         tables.append(dataclasses.replace(table, title=heading, rows=table.rows[:LIST_LIMIT], note=note))
@@ -506,7 +487,7 @@ def write_coverage_pdf(
     return write_pdf(
         path,
         title=TITLE,
-        subtitle=f"{place_name(node)[:1].upper()}{place_name(node)[1:]}, per {day_text(on)}",
+        subtitle=f"{place_name(node)[:1].upper()}{place_name(node)[1:]}, per {date_label(on)}",
         paragraphs=paragraphs,
         tables=tables,
         chart=trend_chart(trend) if trend else None,

@@ -16,10 +16,10 @@ from typing import Any
 import segno
 from fpdf import FPDF
 
-from lindung.coverage.pdf import font_paths, number_text
+from lindung.coverage.pdf import font_paths
 from lindung.documents.models import Document
 from lindung.documents.services import BPJS_TK, verification_url
-from lindung.domain.formats import date_label
+from lindung.domain.formats import date_label, number
 
 FONT = "DejaVu"
 CARD = (85.6, 54.0)
@@ -145,7 +145,7 @@ def _units(pdf: FPDF, units: list[dict[str, Any]], y: float, bottom: float) -> N
         col, row = divmod(i, rows)
         pdf.set_xy(30 + col * 78, y + 7 + row * 4.5)
         pdf.cell(width - 18, 4.5, _fit(pdf, unit["name"], width - 20))
-        pdf.cell(18, 4.5, number_text(unit["enrolled"]), align="R")
+        pdf.cell(18, 4.5, number(unit["enrolled"]), align="R")
     if len(units) > len(shown):
         pdf.set_xy(30, y + 7 + rows * 4.5)
         pdf.cell(150, 4.5, f"dan {len(units) - len(shown)} unit lain")
@@ -179,7 +179,7 @@ def write_certificate(document: Document, path: Path) -> Path:
         ("Program", ", ".join(c["programs"])),
         ("Dasar hukum", legal or "-"),
         ("Berlaku sejak", _date(c["effective"])),
-        ("Peserta terdaftar", f"{number_text(c['enrolled'])} pekerja per {_date(c['on'])}"),
+        ("Peserta terdaftar", f"{number(c['enrolled'])} pekerja per {_date(c['on'])}"),
     ]
     y = max(90.0, pdf.get_y() + 6)
     for label, value in facts:
@@ -220,8 +220,8 @@ def write_award(document: Document, path: Path) -> Path:
     pdf.set_font(FONT, "", 12)
     coverage = c["coverage"].replace(".", ",")
     text = (
-        f"atas perlindungan jaminan sosial ketenagakerjaan bagi pekerja non-ASN: {number_text(c['enrolled'])} dari "
-        f"{number_text(c['workers'])} pekerja terdaftar (cakupan {coverage}%), dan {c['units_enrolled']} dari "
+        f"atas perlindungan jaminan sosial ketenagakerjaan bagi pekerja non-ASN: {number(c['enrolled'])} dari "
+        f"{number(c['workers'])} pekerja terdaftar (cakupan {coverage}%), dan {c['units_enrolled']} dari "
         f"{c['units']} unit kerja telah mendaftarkan pekerjanya, per {_date(c['on'])}."
     )
     pdf.set_xy(40, 88)

@@ -15,14 +15,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lindung.accounts.scope import Scope
-from lindung.billing.services import money
 from lindung.claims import services
 from lindung.claims.family import read_family
 from lindung.claims.models import Claim
 from lindung.domain import claims as rules
 from lindung.domain.benefits import body_parts, parse_parts
 from lindung.domain.errors import LindungError, NotFound, ValidationFailed
-from lindung.domain.formats import mask_nik, too_big
+from lindung.domain.formats import mask_nik, rupiah, too_big
 from lindung.domain.rates import load_rate_book
 from lindung.web.access import needs
 from lindung.web.forms import actor, form_error, page_of, parse_date, parse_rupiah, refusal_status, refuse
@@ -121,11 +120,11 @@ def claim(request: HttpRequest, scope: Scope, number: str) -> HttpResponse:
         "can_edit": scope.can("claims.report") and found.state in ("reported", "complete"),
         "can_pay": found.state == "approved" and "cabang" in roles,
         "benefit_rows": [
-            (c["code"], money(c["amount"]), c["regulation"]) for c in data["benefit"].get("components", [])
+            (c["code"], rupiah(c["amount"]), c["regulation"]) for c in data["benefit"].get("components", [])
         ],
-        "total": money(data["benefit"]["total"]) if "total" in data["benefit"] else "",
-        "scholarship_max": money(data["benefit"].get("scholarship", {}).get("max_amount", 0)),
-        "wage": money(found.wage),
+        "total": rupiah(data["benefit"]["total"]) if "total" in data["benefit"] else "",
+        "scholarship_max": rupiah(data["benefit"].get("scholarship", {}).get("max_amount", 0)),
+        "wage": rupiah(found.wage),
         "history": [
             {
                 "at": e.at,

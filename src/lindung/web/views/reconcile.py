@@ -20,10 +20,9 @@ from django.views.decorators.http import require_POST
 
 from lindung.accounts.roles import Role
 from lindung.accounts.scope import Scope
-from lindung.billing.services import money
 from lindung.coverage.tables import Column, Table, write_xlsx
 from lindung.domain.errors import LindungError, ValidationFailed
-from lindung.domain.formats import mask_nik, too_big
+from lindung.domain.formats import mask_nik, rupiah, too_big
 from lindung.domain.reconcile import DESCRIPTIONS, KINDS, RESOLUTIONS, STATES
 from lindung.reconcile import services
 from lindung.reconcile.loading import Target, load_source, target_of
@@ -52,7 +51,7 @@ def _shown(value: Any, full: bool, field: str) -> str:
     if isinstance(value, bool):
         return _("ya") if value else _("tidak")
     if isinstance(value, int) and ("upah" in field or "rupiah" in field):
-        return money(value)
+        return rupiah(value)
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     text = str(value)

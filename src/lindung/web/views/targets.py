@@ -21,9 +21,9 @@ from django.views.decorators.http import require_POST
 from lindung.accounts.roles import Role
 from lindung.accounts.scope import Scope
 from lindung.coverage.models import Target
-from lindung.coverage.pdf import number_text, percent_text
 from lindung.coverage.targets import TargetRow, set_target, targets_vs_actuals
 from lindung.domain.errors import NotFound, ValidationFailed
+from lindung.domain.formats import number, percent
 from lindung.domain.periods import FIRST_YEAR, LAST_YEAR
 from lindung.registry.models import Change
 from lindung.web import maps
@@ -49,10 +49,10 @@ def target_rows(rows: Sequence[TargetRow]) -> list[dict[str, Any]]:
             "code": r.code,
             "name": r.name,
             "unit": f"{r.unit_code} · {r.unit_name}" if r.unit_code else "",
-            "target": number_text(r.target),
-            "workers": number_text(r.workers),
-            "enrolled": number_text(r.enrolled),
-            "reached": percent_text(r.reached),
+            "target": number(r.target),
+            "workers": number(r.workers),
+            "enrolled": number(r.enrolled),
+            "reached": percent(r.reached),
             "css": f"c{maps.bucket(r.reached)}",
             "note": r.note,
         }
@@ -88,8 +88,8 @@ def _targets_page(request: HttpRequest, scope: Scope, year: int, **extra: Any) -
                 "actor": ch.changeset.actor,
                 "year": t.year if t else "",
                 "subject": subject,
-                "before": number_text((ch.before or {}).get("count", 0)) if ch.before else "-",
-                "after": number_text((ch.after or {}).get("count", 0)) if ch.after else "-",
+                "before": number((ch.before or {}).get("count", 0)) if ch.before else "-",
+                "after": number((ch.after or {}).get("count", 0)) if ch.after else "-",
             }
         )
     context = {
@@ -139,8 +139,7 @@ def target_set(request: HttpRequest, scope: Scope) -> HttpResponse:
     if written:
         messages.success(
             request,
-            _("Target %(year)s dicatat: %(count)s pekerja.")
-            % {"year": target.year, "count": number_text(target.count)},
+            _("Target %(year)s dicatat: %(count)s pekerja.") % {"year": target.year, "count": number(target.count)},
         )
     else:
         messages.info(request, _("Target sudah sama; tidak ada yang diubah."))

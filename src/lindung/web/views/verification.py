@@ -16,9 +16,9 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lindung.coverage.pdf import day_text, number_text, percent_text
 from lindung.documents.models import Document
 from lindung.documents.services import verify
+from lindung.domain.formats import date_label, number, percent
 
 RATE = 30  # verifications per address per minute
 
@@ -33,7 +33,7 @@ def _too_many(request: HttpRequest) -> bool:
 
 
 def _day(iso: str | None) -> str:
-    return day_text(dt.date.fromisoformat(iso)) if iso else "-"
+    return date_label(dt.date.fromisoformat(iso)) if iso else "-"
 
 
 def facts(doc: Document) -> list[tuple[str, str]]:
@@ -53,14 +53,14 @@ def facts(doc: Document) -> list[tuple[str, str]]:
         threshold = c["threshold"]
         asked = []
         if threshold.get("min_coverage") is not None:
-            asked.append(_("cakupan minimal %(p)s") % {"p": percent_text(Decimal(threshold["min_coverage"]))})
+            asked.append(_("cakupan minimal %(p)s") % {"p": percent(Decimal(threshold["min_coverage"]))})
         if threshold.get("every_unit"):
             asked.append(_("setiap unit kerja mendaftar"))
         return [
             (_("Pemberi kerja"), c["employer"]),
-            (_("Cakupan"), percent_text(Decimal(c["coverage"])) if c["coverage"] not in (None, "None") else "-"),
-            (_("Peserta"), f"{number_text(c['enrolled'])} / {number_text(c['workers'])}"),
-            (_("Unit kerja mendaftar"), f"{number_text(c['units_enrolled'])} / {number_text(c['units'])}"),
+            (_("Cakupan"), percent(Decimal(c["coverage"])) if c["coverage"] not in (None, "None") else "-"),
+            (_("Peserta"), f"{number(c['enrolled'])} / {number(c['workers'])}"),
+            (_("Unit kerja mendaftar"), f"{number(c['units_enrolled'])} / {number(c['units'])}"),
             (_("Ambang"), "; ".join(asked)),
             (_("Per tanggal"), _day(c["on"])),
             *_issuer(c),
@@ -70,7 +70,7 @@ def facts(doc: Document) -> list[tuple[str, str]]:
         ("NPP", c["npp"] or "-"),
         (_("Program"), ", ".join(c["programs"])),
         (_("Berlaku sejak"), _day(c["effective"])),
-        (_("Peserta"), f"{number_text(c['enrolled'])} ({_day(c['on'])})"),
+        (_("Peserta"), f"{number(c['enrolled'])} ({_day(c['on'])})"),
         *_issuer(c),
     ]
 
@@ -94,8 +94,8 @@ def verification(request: HttpRequest, token: str) -> HttpResponse:
     context = {
         "verdict": verdict,
         "facts": facts(doc) if doc else [],
-        "issued": day_text(timezone.localdate(doc.issued_at)) if doc else "",
-        "revoked": day_text(timezone.localdate(doc.revoked_at)) if doc and doc.revoked_at else "",
+        "issued": date_label(timezone.localdate(doc.issued_at)) if doc else "",
+        "revoked": date_label(timezone.localdate(doc.revoked_at)) if doc and doc.revoked_at else "",
     }
     return render(request, "web/documents/verify.html", context, status=status)
 

@@ -6,9 +6,9 @@ from typing import Any
 from django.core.management.base import CommandParser
 from django.utils import timezone
 
-from lindung.billing.services import money
 from lindung.cli import LindungCommand, add_format, print_json
 from lindung.domain.benefits import KINDS, body_parts, compute_benefit, parse_parts
+from lindung.domain.formats import rupiah
 from lindung.domain.money import ROUNDING_POLICY
 from lindung.domain.rates import RateBook, load_rate_book
 
@@ -58,12 +58,12 @@ class Command(LindungCommand):
             return
         self.stdout.write(f"Manfaat {benefit.kind} untuk kejadian {on.isoformat()}:")
         for c in benefit.components:
-            self.stdout.write(f"  {c.code:<28} {money(c.amount):>16}  {c.regulation}")
-        self.stdout.write(f"  Jumlah tunai {money(benefit.total)} (pembulatan {ROUNDING_POLICY})")
+            self.stdout.write(f"  {c.code:<28} {rupiah(c.amount):>16}  {c.regulation}")
+        self.stdout.write(f"  Jumlah tunai {rupiah(benefit.total)} (pembulatan {ROUNDING_POLICY})")
         s = benefit.scholarship
         if s.eligible:
             self.stdout.write(
-                f"  Beasiswa: {s.children} anak, paling banyak {money(s.max_amount)} ({s.reason}); {s.regulation}"
+                f"  Beasiswa: {s.children} anak, paling banyak {rupiah(s.max_amount)} ({s.reason}); {s.regulation}"
             )
         elif benefit.kind != "stmb":
             self.stdout.write(f"  Beasiswa: tidak ({s.reason})")

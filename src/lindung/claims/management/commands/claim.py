@@ -9,13 +9,13 @@ from django.core.management.base import CommandParser
 from django.utils import timezone
 
 from lindung.accounts.scope import Scope, scope_of
-from lindung.billing.services import money
 from lindung.claims import services
 from lindung.claims.family import read_family
 from lindung.cli import LindungCommand, add_format, print_json
 from lindung.domain.benefits import parse_parts
 from lindung.domain.claims import DOCUMENTS, KINDS, OUTCOMES
 from lindung.domain.errors import NotFound
+from lindung.domain.formats import rupiah
 
 
 class Command(LindungCommand):
@@ -160,7 +160,7 @@ class Command(LindungCommand):
             return
         w = data["worker"]
         self.stdout.write(f"{data['number']}: {data['state_label']} ({KINDS[data['kind']]}), {w['name']} {w['nik']}")
-        self.stdout.write(f"  Kejadian {data['event_at']} di {data['place']}; upah {money(data['wage'])}")
+        self.stdout.write(f"  Kejadian {data['event_at']} di {data['place']}; upah {rupiah(data['wage'])}")
         verdict = "TERLINDUNGI" if data["covered"] else "TIDAK TERLINDUNGI: Pemda menanggung manfaatnya sendiri"
         cov = data["coverage"]
         self.stdout.write(f"  Pada hari kejadian: {verdict} ({cov.get('membership')}; {cov.get('contribution', '-')})")
@@ -169,7 +169,7 @@ class Command(LindungCommand):
             self.stdout.write(f"  {d['what']}: batas {d['due']}{late}")
         benefit = data["benefit"]
         if "total" in benefit:
-            self.stdout.write(f"  Manfaat dihitung: {money(benefit['total'])}")
+            self.stdout.write(f"  Manfaat dihitung: {rupiah(benefit['total'])}")
         else:
             self.stdout.write(f"  Manfaat: {benefit.get('pending')}")
         if data["missing_documents"]:

@@ -7,7 +7,6 @@ from typing import Any
 from django.core.management.base import CommandParser
 from django.utils import timezone
 
-from lindung.billing.services import money
 from lindung.cli import LindungCommand, add_format, print_json
 from lindung.coverage import aggregates
 from lindung.coverage.exposure import LeftOut, exposure_table, left_out, sentence
@@ -16,6 +15,7 @@ from lindung.coverage.reports import coverage_tables
 from lindung.coverage.services import Node, Overdue, TrendPoint, coverage_tree, overdue, scope_employer_ids, trend
 from lindung.coverage.tables import Column, Table, write_xlsx
 from lindung.domain.billing import AGEING_BUCKETS
+from lindung.domain.formats import rupiah
 from lindung.domain.formats import thousands as _n
 from lindung.registry.models import Employer
 
@@ -144,8 +144,8 @@ class Command(LindungCommand):
         if debts:
             self.stdout.write("Tunggakan iuran menurut umur:")
             for d in debts:
-                ages = ", ".join(f"{label} {money(amount)}" for label, amount in d.buckets.items() if amount)
-                self.stdout.write(f"  {d.code:<8} {d.name}: {money(d.balance)} ({ages})")
+                ages = ", ".join(f"{label} {rupiah(amount)}" for label, amount in d.buckets.items() if amount)
+                self.stdout.write(f"  {d.code:<8} {d.name}: {rupiah(d.balance)} ({ages})")
 
     def _print_exposure(self, unprotected: LeftOut) -> None:
         whole, parts = unprotected.whole, unprotected.parts
@@ -157,8 +157,8 @@ class Command(LindungCommand):
         self.stdout.write(sentence(whole))
         for e in parts[:10]:
             self.stdout.write(
-                f"  {e.code:<12} {e.name[:40]:<40} {_n(e.workers):>7} pekerja  tanggungan {money(e.liability):>18}  "
-                f"iuran {money(e.monthly_cost)}/bulan"
+                f"  {e.code:<12} {e.name[:40]:<40} {_n(e.workers):>7} pekerja  tanggungan {rupiah(e.liability):>18}  "
+                f"iuran {rupiah(e.monthly_cost)}/bulan"
             )
         if len(parts) > 10:
             self.stdout.write(f"  … dan {len(parts) - 10} lainnya (lihat --format json)")

@@ -7,7 +7,6 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 
-from lindung.billing.services import money
 from lindung.cli import LindungCommand, actor, add_format, print_json
 from lindung.coverage.compliance import (
     PemdaCompliance,
@@ -22,6 +21,7 @@ from lindung.coverage.services import scope_employer_ids
 from lindung.coverage.tables import Column, Table, write_xlsx
 from lindung.domain.compliance import PILLAR_LABELS, PILLARS, Weights
 from lindung.domain.coverage import percent
+from lindung.domain.formats import rupiah
 from lindung.domain.formats import thousands as _n
 from lindung.domain.parsing import one_rupiah
 from lindung.enrolment.models import Agreement
@@ -202,7 +202,7 @@ class Command(LindungCommand):
                     "amount": allocation.amount,
                     "basis": allocation.basis,
                 },
-                f"Alokasi APBD {allocation.year} {money(allocation.amount)}",
+                f"Alokasi APBD {allocation.year} {rupiah(allocation.amount)}",
             )
         else:
             self._assess(options)
@@ -263,8 +263,8 @@ class Command(LindungCommand):
             self.stdout.write(sentence(unprotected.whole))
             for e in unprotected.parts[:10]:
                 self.stdout.write(
-                    f"  {e.code:<6} {e.name}: {_n(e.workers)} pekerja, tanggungan {money(e.liability)}, "
-                    f"iuran {money(e.monthly_cost)}/bulan"
+                    f"  {e.code:<6} {e.name}: {_n(e.workers)} pekerja, tanggungan {rupiah(e.liability)}, "
+                    f"iuran {rupiah(e.monthly_cost)}/bulan"
                 )
 
     def _print(self, rows: list[PemdaCompliance], weights: Weights, on: dt.date, year: int) -> None:
@@ -287,7 +287,7 @@ class Command(LindungCommand):
                 f"      regulasi {_dec(s.pillars['regulasi'], 2)} [{basis}]; "
                 f"cakupan {_dec(s.pillars['coverage'], 2)} [non-ASN {_n(f.non_asn_enrolled)}/{_n(f.non_asn_workers)}, "
                 f"rentan {_n(f.vulnerable_enrolled)}/{_n(f.vulnerable_workers)}]; "
-                f"anggaran {_dec(s.pillars['anggaran'], 2)} [alokasi {money(f.allocated)}, dibayar {money(f.paid)}]; "
+                f"anggaran {_dec(s.pillars['anggaran'], 2)} [alokasi {rupiah(f.allocated)}, dibayar {rupiah(f.paid)}]; "
                 f"integrasi {_dec(s.pillars['integrasi'], 2)} [KPJ {_n(f.with_kpj)}/{_n(f.enrolled)} "
                 f"{_pct(percent(f.with_kpj, f.enrolled))}]"
             )

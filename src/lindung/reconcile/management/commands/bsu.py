@@ -11,7 +11,6 @@ from typing import Any
 import polars as pl
 from django.core.management.base import CommandParser
 
-from lindung.billing.services import money
 from lindung.cli import LindungCommand, add_format, print_json
 from lindung.coverage.tables import Column, Table, write_xlsx
 from lindung.domain.bsu import BsuRule, Participant, judge, load_bsu_rule, wage_limit
@@ -140,11 +139,12 @@ class Command(LindungCommand):
             return
         self.stdout.write(
             f"BSU {rule.year} ({rule.regulation}): aktif sampai {day}, upah paling tinggi "
-            f"{money(summary['wage_limit'])}{'' if umk else ' (tanpa --umk: batas Rp3,5 juta)'}; data peserta {source}."
+            f"{rupiah(summary['wage_limit'])}{'' if umk else ' (tanpa --umk: batas Rp3,5 juta)'}; "
+            f"data peserta {source}."
         )
         self.stdout.write(
             f"{employer.name}: {thousands(len(eligible))} dari {thousands(len(rows))} pekerja memenuhi syarat "
-            f"({money(summary['total_amount'])}); {thousands(len(narrowly))} hampir memenuhi{':' if narrowly else '.'}"
+            f"({rupiah(summary['total_amount'])}); {thousands(len(narrowly))} hampir memenuhi{':' if narrowly else '.'}"
         )
         for warning in warnings:
             self.stdout.write(f"Perhatian: {warning}")
