@@ -10,9 +10,7 @@ from ninja import Query, Router, Schema
 from lindung.api.auth import scope_for
 from lindung.api.paging import page
 from lindung.api.schemas import Error, Paging
-from lindung.claims import services
-from lindung.claims.models import Claim
-from lindung.domain.claims import STATES
+from lindung.claims import queries, services
 
 router = Router(tags=["klaim"])
 ERRORS: dict[int, type[Error]] = {400: Error, 401: Error, 403: Error, 404: Error}
@@ -31,12 +29,7 @@ class ClaimPage(Schema):
 @router.get("/claims", response={200: ClaimPage, **ERRORS}, openapi_extra={"x-lindung-action": "claims.view"})
 def claims(request: HttpRequest, filters: Query[ClaimFilters], paging: Query[Paging]) -> dict[str, Any]:
     scope = scope_for(request, "claims.view")
-    qs = scope.restrict(Claim.objects.select_related("employer", "unit", "worker"))
-    if filters.state in STATES:
-        qs = qs.filter(state=filters.state)
-    if filters.employer:
-        qs = qs.filter(employer__region_id=filters.employer)
-    return page(qs.order_by("-reported_at", "number"), paging, services.as_dict)
+    return page(queries.claims(scope, filters.state, filters.employer), paging, services.as_dict)
 
 
 @router.get(

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from lindung.accounts.scope import Scope
 from lindung.claims import services
 from lindung.claims.family import read_family
-from lindung.claims.models import Claim
+from lindung.claims.queries import claims as claims_of
 from lindung.domain import claims as rules
 from lindung.domain.benefits import body_parts, parse_parts
 from lindung.domain.errors import LindungError, NotFound, ValidationFailed
@@ -55,11 +55,8 @@ def _role_for_moves(scope: Scope) -> set[str]:
 
 @needs_view
 def claims(request: HttpRequest, scope: Scope) -> HttpResponse:
-    listed = scope.restrict(Claim.objects.select_related("worker", "unit", "employer")).order_by("-reported_at")
     state = request.GET.get("state", "")
-    if state in rules.STATES:
-        listed = listed.filter(state=state)
-    page = page_of(request, listed)
+    page = page_of(request, claims_of(scope, state))
     rows = [
         {"claim": c, "nik": mask_nik(c.worker.nik), "kind": rules.KINDS[c.kind], "state": rules.STATES[c.state]}
         for c in page
