@@ -22,7 +22,6 @@ NOT_YET_MOVED = frozenset(
         "api/coverage.py",
         "web/views/cards.py",
         "web/views/documents.py",
-        "web/views/targets.py",
     }
 )
 

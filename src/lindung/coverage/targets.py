@@ -16,8 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.db.models import CharField, Subquery
+from django.db.models.functions import Cast
 from django.utils import timezone
 
+from lindung.accounts.scope import Scope
 from lindung.coverage import aggregates
 from lindung.coverage.models import Target
 from lindung.coverage.regional import NUMBER_MESSAGES, region_code, whole_number
@@ -29,7 +32,7 @@ from lindung.domain.periods import FIRST_YEAR, LAST_YEAR
 from lindung.domain.sheets import Field
 from lindung.intake.reader import read_sheet
 from lindung.regions.models import Region
-from lindung.registry.models import ChangeSet, Employer, WorkUnit
+from lindung.registry.models import Change, ChangeSet, Employer, WorkUnit
 from lindung.registry.services import get_employer, open_changeset, record_change
 
 YEARS = (FIRST_YEAR, LAST_YEAR)
@@ -406,3 +409,50 @@ def targets_vs_actuals(
         rows.append(TargetRow(t.year, kind, code, name, unit_code, unit_name, t.count, workers, enrolled, t.note))
     order = {"wilayah": 0, "pemda": 1, "unit": 2}
     return sorted(rows, key=lambda r: (r.code, order[r.kind], r.unit_code))
+
+
+@dataclass(frozen=True)
+class TargetChange:
+    """One change of a target the scope holds: when, by whom, which year and place, the count before and after
+    (None where the target did not exist yet or was removed)."""
+
+    at: dt.datetime
+    actor: str
+    year: int | None
+    subject: str
+    before: int | None
+    after: int | None
+
+
+def target_history(scope: Scope, limit: int = 30) -> list[TargetChange]:
+    """The latest changes of the targets this scope holds, newest first."""
+    held = scope.restrict(Target.objects.all()).annotate(key=Cast("pk", CharField())).values("key")
+    changes = list(
+        Change.objects.filter(model="coverage.target", object_id__in=Subquery(held))
+        .select_related("changeset")
+        .order_by("-changeset__at", "-pk")[:limit]
+    )
+    subjects = {
+        str(t.pk): t
+        for t in Target.objects.filter(pk__in=[int(ch.object_id) for ch in changes]).select_related(
+            "employer", "unit", "region"
+        )
+    }
+    history = []
+    for ch in changes:
+        t = subjects.get(ch.object_id)
+        subject = ""
+        if t is not None:
+            subject = t.region.name if t.region else (t.employer.name if t.employer else "")
+            subject += f" · {t.unit.name}" if t.unit else ""
+        history.append(
+            TargetChange(
+                at=ch.changeset.at,
+                actor=ch.changeset.actor,
+                year=t.year if t else None,
+                subject=subject,
+                before=(ch.before or {}).get("count", 0) if ch.before else None,
+                after=(ch.after or {}).get("count", 0) if ch.after else None,
+            )
+        )
+    return history

@@ -9,8 +9,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import CharField, Subquery
-from django.db.models.functions import Cast
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -20,12 +18,10 @@ from django.views.decorators.http import require_POST
 
 from lindung.accounts.roles import Role
 from lindung.accounts.scope import Scope
-from lindung.coverage.models import Target
-from lindung.coverage.targets import TargetRow, set_target, targets_vs_actuals
+from lindung.coverage.targets import TargetRow, set_target, target_history, targets_vs_actuals
 from lindung.domain.errors import NotFound, ValidationFailed
 from lindung.domain.formats import number, percent
 from lindung.domain.periods import FIRST_YEAR, LAST_YEAR
-from lindung.registry.models import Change
 from lindung.web import maps
 from lindung.web.access import needs
 from lindung.web.forms import asked_year, read_count
@@ -63,35 +59,17 @@ def target_rows(rows: Sequence[TargetRow]) -> list[dict[str, Any]]:
 def _targets_page(request: HttpRequest, scope: Scope, year: int, **extra: Any) -> HttpResponse:
     reach = Reach(scope)
     rows = scoped_targets(reach, year, None, home_of(scope))
-    scoped = scope.restrict(Target.objects.all()).annotate(key=Cast("pk", CharField())).values("key")
-    changes = list(
-        Change.objects.filter(model="coverage.target", object_id__in=Subquery(scoped))
-        .select_related("changeset")
-        .order_by("-changeset__at", "-pk")[:30]
-    )
-    subjects = {
-        str(t.pk): t
-        for t in Target.objects.filter(pk__in=[int(ch.object_id) for ch in changes]).select_related(
-            "employer", "unit", "region"
-        )
-    }
-    history = []
-    for ch in changes:
-        t = subjects.get(ch.object_id)
-        subject = ""
-        if t is not None:
-            subject = t.region.name if t.region else (t.employer.name if t.employer else "")
-            subject += f" · {t.unit.name}" if t.unit else ""
-        history.append(
-            {
-                "at": ch.changeset.at,
-                "actor": ch.changeset.actor,
-                "year": t.year if t else "",
-                "subject": subject,
-                "before": number((ch.before or {}).get("count", 0)) if ch.before else "-",
-                "after": number((ch.after or {}).get("count", 0)) if ch.after else "-",
-            }
-        )
+    history = [
+        {
+            "at": ch.at,
+            "actor": ch.actor,
+            "year": "" if ch.year is None else ch.year,
+            "subject": ch.subject,
+            "before": "-" if ch.before is None else number(ch.before),
+            "after": "-" if ch.after is None else number(ch.after),
+        }
+        for ch in target_history(scope)
+    ]
     context = {
         "year": year,
         "rows": target_rows(rows),
