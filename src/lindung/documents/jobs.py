@@ -20,6 +20,7 @@ import datetime as dt
 import logging
 import os
 import re
+import uuid
 import zipfile
 from collections.abc import Callable
 from io import BytesIO
@@ -31,6 +32,7 @@ from django.utils import timezone
 from django_tasks import task
 from pypdf import PdfWriter
 
+from lindung.accounts.scope import Scope
 from lindung.documents.models import CardJob, Document
 from lindung.documents.pdf import write_cards
 from lindung.documents.services import count_cards, issue_cards
@@ -59,13 +61,30 @@ def _part_path(job: CardJob, index: int) -> Path:
     return job_dir(job) / f"bagian-{index:05d}.pdf"
 
 
+DEFAULT_CARDS: str = CardJob.Cards.ALL
+DEFAULT_OUTPUT: str = CardJob.Output.PDF
+
+
+def card_job(scope: Scope, job_id: uuid.UUID) -> CardJob:
+    """The card job with this id, if the scope holds its Pemda or unit (otherwise NotFound, logged)."""
+    return scope.get(CardJob.objects.select_related("employer", "unit"), pk=job_id)
+
+
+def is_done(job: CardJob) -> bool:
+    return job.status == CardJob.Status.DONE
+
+
+def has_failed(job: CardJob) -> bool:
+    return job.status == CardJob.Status.FAILED
+
+
 def create_job(
     employer_code: str,
     *,
     actor: str,
     unit: str | None = None,
-    cards: str = CardJob.Cards.ALL,
-    output: str = CardJob.Output.PDF,
+    cards: str = DEFAULT_CARDS,
+    output: str = DEFAULT_OUTPUT,
     reason: str = "",
     on: dt.date | None = None,
     part_size: int = 500,

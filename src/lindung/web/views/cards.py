@@ -4,6 +4,7 @@ it when it stopped, and download the one PDF or the zip (one PDF per unit)."""
 from __future__ import annotations
 
 import uuid
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
@@ -14,16 +15,14 @@ from django_htmx.http import HttpResponseClientRefresh
 
 from lindung.accounts.scope import Scope
 from lindung.documents import jobs
-from lindung.documents.models import CardJob
 from lindung.domain.errors import LindungError, NotFound
 from lindung.web.access import is_htmx, needs
 from lindung.web.forms import actor, count_text, posted_employer
 
+if TYPE_CHECKING:
+    from lindung.documents.models import CardJob
+
 KINDS: dict[str, str] = {"pdf": "application/pdf", "zip": "application/zip"}
-
-
-def _job(scope: Scope, job_id: uuid.UUID) -> CardJob:
-    return scope.get(CardJob.objects.select_related("employer", "unit"), pk=job_id)
 
 
 def _context(job: CardJob) -> dict[str, object]:
@@ -31,7 +30,7 @@ def _context(job: CardJob) -> dict[str, object]:
     return {
         "job": job,
         "running": job.status in jobs.RUNNING and not stopped,
-        "resumable": job.status == CardJob.Status.FAILED or stopped,
+        "resumable": jobs.has_failed(job) or stopped,
         "written": count_text(job.written),
         "total": count_text(job.total),
     }
@@ -46,8 +45,8 @@ def card_job_start(request: HttpRequest, scope: Scope) -> HttpResponse:
             employer.region_id,
             actor=actor(request),
             unit=request.POST.get("unit", "").strip() or None,
-            cards=request.POST.get("cards", CardJob.Cards.ALL),
-            output=request.POST.get("output", CardJob.Output.PDF),
+            cards=request.POST.get("cards", jobs.DEFAULT_CARDS),
+            output=request.POST.get("output", jobs.DEFAULT_OUTPUT),
             reason=request.POST.get("reason", ""),
         )
     except LindungError as exc:
@@ -59,13 +58,13 @@ def card_job_start(request: HttpRequest, scope: Scope) -> HttpResponse:
 
 @needs("documents.view")
 def card_job(request: HttpRequest, scope: Scope, job_id: uuid.UUID) -> HttpResponse:
-    return render(request, "web/documents/card_job.html", _context(_job(scope, job_id)))
+    return render(request, "web/documents/card_job.html", _context(jobs.card_job(scope, job_id)))
 
 
 @needs("documents.view")
 def card_job_status(request: HttpRequest, scope: Scope, job_id: uuid.UUID) -> HttpResponse:
     """The progress fragment htmx polls; once the job has stopped the page reloads to show the outcome."""
-    context = _context(_job(scope, job_id))
+    context = _context(jobs.card_job(scope, job_id))
     if not context["running"] and is_htmx(request):
         return HttpResponseClientRefresh()
     return render(request, "web/documents/_card_progress.html", context)
@@ -73,9 +72,9 @@ def card_job_status(request: HttpRequest, scope: Scope, job_id: uuid.UUID) -> Ht
 
 @needs("documents.view")
 def card_job_download(request: HttpRequest, scope: Scope, job_id: uuid.UUID) -> HttpResponseBase:
-    job = _job(scope, job_id)
+    job = jobs.card_job(scope, job_id)
     target = jobs.output_path(job)
-    if job.status != CardJob.Status.DONE or not target.is_file():
+    if not jobs.is_done(job) or not target.is_file():
         raise NotFound("Berkas kartu belum selesai dibuat")
     return FileResponse(target.open("rb"), as_attachment=True, filename=job.file_name, content_type=KINDS[job.output])
 
@@ -83,7 +82,7 @@ def card_job_download(request: HttpRequest, scope: Scope, job_id: uuid.UUID) -> 
 @require_POST
 @needs("documents.issue")
 def card_job_resume(request: HttpRequest, scope: Scope, job_id: uuid.UUID) -> HttpResponse:
-    job = _job(scope, job_id)
+    job = jobs.card_job(scope, job_id)
     try:
         jobs.resume(job)
     except LindungError as exc:
