@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib import messages
@@ -19,38 +20,34 @@ from django.views.decorators.http import require_POST
 
 from lindung import preflight
 from lindung.accounts.scope import Scope
-from lindung.documents import services
-from lindung.documents.models import CardJob, Document
+from lindung.documents import queries, services
 from lindung.documents.pdf import write_award, write_cards, write_certificate
 from lindung.domain.errors import LindungError
 from lindung.web.access import needs
 from lindung.web.forms import actor, download, page_of, posted_employer, refuse, written
 
+if TYPE_CHECKING:
+    from lindung.documents.models import Document
+
 WRITERS: dict[str, Callable[[Document, Path], Path]] = {
-    Document.Kind.EMPLOYER: write_certificate,
-    Document.Kind.AWARD: write_award,
+    queries.EMPLOYER: write_certificate,
+    queries.AWARD: write_award,
 }
 
 
 @needs("documents.view")
 def documents(request: HttpRequest, scope: Scope) -> HttpResponse:
-    listed = scope.restrict(Document.objects.select_related("employer")).order_by("-issued_at", "-pk")
     kind, status = request.GET.get("kind", ""), request.GET.get("status", "")
-    if kind in Document.Kind.values:
-        listed = listed.filter(kind=kind)
-    if status in Document.Status.values:
-        listed = listed.filter(status=status)
-    card_jobs = scope.restrict(CardJob.objects.select_related("employer", "unit")).order_by("-created_at")[:10]
     context = {
-        "page": page_of(request, listed),
+        "page": page_of(request, queries.documents(scope, kind, status)),
         "employers": list(scope.employers()),
-        "kinds": [(k, label) for k, label in Document.Kind.choices if k != Document.Kind.CARD],
-        "all_kinds": Document.Kind.choices,
-        "statuses": Document.Status.choices,
+        "kinds": [(k, label) for k, label in queries.KINDS if k != queries.CARD],
+        "all_kinds": queries.KINDS,
+        "statuses": queries.STATUSES,
         "asked": {"kind": kind, "status": status},
-        "card_jobs": card_jobs,
-        "card_choices": CardJob.Cards.choices,
-        "outputs": CardJob.Output.choices,
+        "card_jobs": queries.recent_card_jobs(scope),
+        "card_choices": queries.CARD_CHOICES,
+        "outputs": queries.OUTPUTS,
         "signer": services.last_signer(scope.branch_code) if scope.can("documents.issue") else None,
         "default_title": services.BRANCH_TITLE if scope.branch_code else "",
         "qr_default": scope.can("documents.issue") and preflight.public_url_is_default(),
@@ -85,7 +82,7 @@ def document_issue(request: HttpRequest, scope: Scope) -> HttpResponse:
     kind = request.POST.get("kind", "")
     branch, signer = scope.branch_code, _signer(request)
     try:
-        if kind == Document.Kind.EMPLOYER:
+        if kind == queries.EMPLOYER:
             issued = [
                 services.issue_employer_certificate(
                     employer.region_id,
@@ -95,7 +92,7 @@ def document_issue(request: HttpRequest, scope: Scope) -> HttpResponse:
                     signer=signer,
                 )
             ]
-        elif kind == Document.Kind.AWARD:
+        elif kind == queries.AWARD:
             award = services.issue_award(
                 employer.region_id,
                 actor=actor(request),
@@ -116,7 +113,7 @@ def document_issue(request: HttpRequest, scope: Scope) -> HttpResponse:
 
 @needs("documents.view")
 def document_pdf(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
-    doc = scope.get(Document.objects.select_related("employer"), pk=pk)
+    doc = queries.document(scope, pk)
     writer = WRITERS.get(doc.kind)
     data = written(lambda target: writer(doc, target) if writer else write_cards([doc], target), "pdf")
     return download(data, f"{doc.number}.pdf")
@@ -125,7 +122,7 @@ def document_pdf(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
 @require_POST
 @needs("documents.issue")
 def document_reissue(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
-    doc = scope.get(Document.objects.all(), pk=pk)
+    doc = queries.document(scope, pk)
     try:
         new = services.reissue(
             doc.number, actor=actor(request), reason=request.POST.get("reason", ""), branch=scope.branch_code
@@ -140,7 +137,7 @@ def document_reissue(request: HttpRequest, scope: Scope, pk: int) -> HttpRespons
 @require_POST
 @needs("documents.issue")
 def document_revoke(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
-    doc = scope.get(Document.objects.all(), pk=pk)
+    doc = queries.document(scope, pk)
     try:
         services.revoke(doc.number, actor=actor(request), reason=request.POST.get("reason", ""))
     except LindungError as exc:
