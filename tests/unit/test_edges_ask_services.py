@@ -15,13 +15,6 @@ import lindung
 
 SOURCE = Path(lindung.__file__).parent
 EDGES = ("web", "api")
-# Issue 21 is not finished: these edges still query models or check scope themselves. The list may only shrink:
-# a file that no longer offends must leave it (as must its line in pyproject.toml's ignore_imports).
-NOT_YET_MOVED = frozenset(
-    {
-        "api/coverage.py",
-    }
-)
 
 
 def _sites(path: Path) -> list[str]:
@@ -47,8 +40,7 @@ def test_no_page_or_endpoint_queries_a_model_or_checks_scope_itself() -> None:
         for path in sorted((SOURCE / edge).rglob("*.py"))
         if (sites := _sites(path))
     }
-    assert {name: sites for name, sites in offenders.items() if name not in NOT_YET_MOVED} == {}
-    assert sorted(NOT_YET_MOVED - offenders.keys()) == [], "moved: take it off NOT_YET_MOVED"
+    assert offenders == {}
 
 
 def test_the_scan_sees_a_query_at_the_edge(tmp_path: Path) -> None:

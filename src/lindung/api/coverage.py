@@ -18,7 +18,7 @@ from lindung.api.auth import scope_for
 from lindung.api.schemas import CoverageQuery, Error
 from lindung.coverage.services import coverage_tree, scope_employer_ids
 from lindung.domain.errors import NotFound, ValidationFailed
-from lindung.registry.models import Employer
+from lindung.registry.queries import pemda_ids
 
 router = Router(tags=["cakupan"])
 ERRORS: dict[int, type[Error]] = {400: Error, 401: Error, 403: Error, 404: Error, 422: Error}
@@ -46,8 +46,8 @@ def _holds(scope: Scope, node: dict[str, str | None]) -> bool:
         return node.get("employer") == scope.employer_code and node.get("unit") == scope.unit_code
     if node.get("branch"):
         wanted = scope_employer_ids(branch=node["branch"])
-    elif node.get("employer"):
-        wanted = list(Employer.objects.filter(region_id=node["employer"]).values_list("id", flat=True))
+    elif employer := node.get("employer"):
+        wanted = pemda_ids(employer)
     elif node.get("region"):
         wanted = scope_employer_ids(region=node["region"])
     else:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as Forbidden
@@ -26,9 +26,11 @@ from lindung.domain.formats import mask_nik, rupiah, too_big
 from lindung.domain.reconcile import DESCRIPTIONS, KINDS, RESOLUTIONS, STATES
 from lindung.reconcile import services
 from lindung.reconcile.loading import Target, load_source, target_of
-from lindung.reconcile.models import Finding
 from lindung.web.access import needs
 from lindung.web.forms import actor, download, page_of, written
+
+if TYPE_CHECKING:
+    from lindung.reconcile.models import Finding
 
 SIDES = (("daftar", "Daftar OPD"), ("bpjstk", "BPJS TK"), ("bkn", "BKN"))
 PERSONAL = ("nik", "lahir", "telepon", "phone", "hp")  # evidence fields masked for roles without personal.full

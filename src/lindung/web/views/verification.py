@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
@@ -16,9 +16,12 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lindung.documents.models import Document
+from lindung.documents import queries
 from lindung.documents.services import verify
 from lindung.domain.formats import date_label, number, percent
+
+if TYPE_CHECKING:
+    from lindung.documents.models import Document
 
 RATE = 30  # verifications per address per minute
 
@@ -39,7 +42,7 @@ def _day(iso: str | None) -> str:
 def facts(doc: Document) -> list[tuple[str, str]]:
     """What the document shows, as label and text, dates and numbers written the Indonesian way."""
     c: dict[str, Any] = doc.content
-    if doc.kind == Document.Kind.CARD:
+    if doc.kind == queries.CARD:
         return [
             (_("Nama"), c["name"]),
             ("NIK", c["nik"]),
@@ -49,7 +52,7 @@ def facts(doc: Document) -> list[tuple[str, str]]:
             (_("Program"), ", ".join(c["programs"])),
             (_("Berlaku sejak"), _day(c["valid_from"])),
         ]
-    if doc.kind == Document.Kind.AWARD:
+    if doc.kind == queries.AWARD:
         threshold = c["threshold"]
         asked = []
         if threshold.get("min_coverage") is not None:
